@@ -1,0 +1,39 @@
+// Turning an Article into the Xapian document of one tier, following layout.hpp.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "archive/article.hpp"
+
+namespace archive {
+
+// Which database a document is built for. The public tier sees only what an anonymous
+// caller may see; the full tier sees everything.
+enum class Tier { Public, Full };
+
+std::string_view to_string(Tier tier);
+
+// The sections a tier may hold, in article order. For the public tier a members-only
+// section keeps its heading (without text) when the article teases its headings, and
+// disappears entirely otherwise.
+std::vector<Section> visible_sections(const Article& article, Tier tier);
+
+// Builds the document for `tier` with `indexer`, whose stemmer, flags and spelling
+// database the caller has set (one TermGenerator per tier and thread).
+Xapian::Document build_document(const Article& article, Tier tier,
+                                Xapian::TermGenerator& indexer);
+
+// A TermGenerator configured as the query side expects (English stemming, positions);
+// `spelling_db`, when given, collects spelling data from the unprefixed text.
+Xapian::TermGenerator make_term_generator(Xapian::WritableDatabase* spelling_db);
+
+// "Dana Whitfield" -> "dana-whitfield": the exact-match form of an author filter.
+std::string author_slug(std::string_view name);
+
+// "2019-04-01" -> "20190401", the sortable form in value slots.
+std::string date_value(const std::optional<std::string>& date);
+
+}  // namespace archive

@@ -1,0 +1,21 @@
+// The archive-index command line as a library, so parsing is tested without a process.
+#pragma once
+
+#include <iosfwd>
+
+#include <CLI/CLI.hpp>
+
+#include "archive/index_run.hpp"
+
+namespace archive {
+
+// Exit status for a command line that cannot be parsed (BSD's EX_USAGE).
+inline constexpr int kUsageError = 64;
+
+void define_index_command(CLI::App& app, IndexOptions& options);
+
+// Runs the indexer and reports to `err`; `terminal` selects a live progress line over a
+// one-line summary. Returns the process exit status.
+int run_index_command(const IndexOptions& options, std::ostream& err, bool terminal);
+
+}  // namespace archive

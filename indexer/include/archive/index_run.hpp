@@ -1,0 +1,55 @@
+// One run of the indexer: read inputs, write both tiers of a new generation, publish it
+// (or leave the current one untouched when the run fails).
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace archive {
+
+struct IndexOptions {
+  std::filesystem::path index;
+  std::vector<std::string> inputs;
+  std::vector<std::string> deletes;
+  bool rebuild = false;
+  bool keep_going = false;
+  // Documents per tier held in memory before they are written out; bounds peak memory.
+  std::size_t batch_size = 2000;
+  // Compact each tier after a rebuild: smaller and faster to search.
+  bool compact = true;
+};
+
+struct IndexProgress {
+  std::size_t articles = 0;
+  std::uint64_t bytes_read = 0;
+  std::uint64_t bytes_total = 0;  // 0 when unknown (standard input)
+  double seconds = 0;
+};
+
+struct IndexReport {
+  std::size_t indexed = 0;   // new ids
+  std::size_t updated = 0;   // ids that were there already (or repeated in the input)
+  std::size_t deleted = 0;
+  std::size_t skipped = 0;   // invalid articles
+  std::vector<std::string> problems;  // "file:line: field: message"
+  std::vector<std::string> warnings;
+  bool published = false;
+  std::string generation;
+  double seconds = 0;
+
+  // 0: published, clean; 1: nothing published (strict mode, bad input); 2: published,
+  // but invalid articles were skipped (--keep-going).
+  int exit_status() const;
+  std::string summary() const;
+};
+
+using ProgressSink = std::function<void(const IndexProgress&)>;
+
+// Throws InputError / IndexDirectoryError / Xapian::Error for failures that stop the run
+// before anything is published.
+IndexReport run_index(const IndexOptions& options, const ProgressSink& progress = {});
+
+}  // namespace archive

@@ -1,0 +1,156 @@
+#include "archive/document_builder.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "archive/layout.hpp"
+
+namespace archive {
+namespace {
+
+namespace prefix = layout::prefix;
+namespace slot = layout::slot;
+namespace weight = layout::weight;
+
+std::string term(std::string_view prefix, std::string_view value) {
+  std::string t(prefix);
+  t += value;
+  // Xapian rejects terms over 245 bytes; boolean values are slugs, so cut rather than fail.
+  if (t.size() > 240) t.resize(240);
+  return t;
+}
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += layout::kListSeparator;
+    out += item;
+  }
+  return out;
+}
+
+// Free text, unprefixed (so MSet::snippet can highlight it) and stemmed.
+void index_field(Xapian::TermGenerator& indexer, std::string_view text, Xapian::termcount wdf) {
+  if (text.empty()) return;
+  indexer.index_text(Xapian::Utf8Iterator(text.data(), text.size()), wdf);
+  indexer.increase_termpos(layout::kFieldGap);
+}
+
+nlohmann::json document_data(const Article& a, const std::vector<Section>& sections) {
+  nlohmann::json out_sections = nlohmann::json::array();
+  for (const auto& s : sections) {
+    nlohmann::json section = {{"access", to_string(s.access)}, {"text", s.text}};
+    if (s.heading) section["heading"] = *s.heading;
+    out_sections.push_back(std::move(section));
+  }
+  auto date = [](const std::optional<std::string>& d) {
+    return d ? nlohmann::json(*d) : nlohmann::json(nullptr);
+  };
+  return {{"id", a.id},
+          {"url", a.url},
+          {"title", a.title},
+          {"kind", a.kind},
+          {"access", to_string(a.access)},
+          {"published", date(a.published)},
+          {"updated", date(a.updated)},
+          {"authors", a.authors},
+          {"tags", a.tags},
+          {"summary", a.summary},
+          {"key_phrases", a.key_phrases},
+          {"links", a.links},
+          {"headings_public", a.headings_public},
+          {"sections", out_sections}};
+}
+
+void add_boolean_terms(Xapian::Document& doc, const Article& a) {
+  doc.add_boolean_term(term(prefix::kId, a.id));
+  doc.add_boolean_term(term(prefix::kAccess, to_string(a.access)));
+  if (!a.kind.empty()) doc.add_boolean_term(term(prefix::kKind, a.kind));
+  if (a.published) doc.add_boolean_term(term(prefix::kYear, a.published->substr(0, 4)));
+  for (const auto& tag : a.tags) doc.add_boolean_term(term(prefix::kTag, tag));
+  for (const auto& author : a.authors)
+    doc.add_boolean_term(term(prefix::kAuthorExact, author_slug(author)));
+  for (const auto& link : a.links) doc.add_boolean_term(term(prefix::kLink, link));
+}
+
+void add_values(Xapian::Document& doc, const Article& a) {
+  doc.add_value(slot::kPublished, date_value(a.published));
+  doc.add_value(slot::kUpdated, date_value(a.updated));
+  doc.add_value(slot::kKind, a.kind);
+  if (a.published)
+    doc.add_value(slot::kYear, Xapian::sortable_serialise(std::stoi(a.published->substr(0, 4))));
+  doc.add_value(slot::kTags, joined(a.tags));
+  doc.add_value(slot::kAuthors, joined(a.authors));
+}
+
+}  // namespace
+
+std::string_view to_string(Tier tier) {
+  return tier == Tier::Public ? layout::kPublicTier : layout::kFullTier;
+}
+
+std::vector<Section> visible_sections(const Article& article, Tier tier) {
+  if (tier == Tier::Full) return article.sections;
+  std::vector<Section> out;
+  for (const auto& s : article.sections) {
+    if (s.access == Access::Public)
+      out.push_back(s);
+    else if (article.headings_public && s.heading)
+      out.push_back({s.heading, Access::Members, ""});
+  }
+  return out;
+}
+
+Xapian::TermGenerator make_term_generator(Xapian::WritableDatabase* spelling_db) {
+  Xapian::TermGenerator indexer;
+  indexer.set_stemmer(Xapian::Stem("english"));
+  indexer.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+  if (spelling_db) {
+    indexer.set_database(*spelling_db);
+    indexer.set_flags(Xapian::TermGenerator::FLAG_SPELLING);
+  }
+  return indexer;
+}
+
+Xapian::Document build_document(const Article& a, Tier tier, Xapian::TermGenerator& indexer) {
+  Xapian::Document doc;
+  indexer.set_document(doc);
+  indexer.set_termpos(0);
+
+  auto sections = visible_sections(a, tier);
+  indexer.index_text(a.title, 1, std::string(prefix::kTitle));
+  index_field(indexer, a.title, weight::kTitle);
+  for (const auto& phrase : a.key_phrases) index_field(indexer, phrase, weight::kKeyPhrase);
+  index_field(indexer, a.summary, weight::kSummary);
+  for (const auto& s : sections) {
+    if (s.heading) index_field(indexer, *s.heading, weight::kHeading);
+    index_field(indexer, s.text, weight::kBody);
+  }
+  for (const auto& author : a.authors) {
+    indexer.index_text(author, 1, std::string(prefix::kAuthor));
+    indexer.increase_termpos(layout::kFieldGap);
+  }
+
+  add_boolean_terms(doc, a);
+  add_values(doc, a);
+  doc.set_data(document_data(a, sections).dump());
+  return doc;
+}
+
+std::string author_slug(std::string_view name) {
+  std::string slug;
+  for (unsigned char c : name) {
+    if (std::isalnum(c) || c >= 0x80)
+      slug += static_cast<char>(std::tolower(c));
+    else if (!slug.empty() && slug.back() != '-')
+      slug += '-';
+  }
+  while (!slug.empty() && slug.back() == '-') slug.pop_back();
+  return slug;
+}
+
+std::string date_value(const std::optional<std::string>& date) {
+  if (!date) return {};
+  return date->substr(0, 4) + date->substr(5, 2) + date->substr(8, 2);
+}
+
+}  // namespace archive

@@ -1,0 +1,141 @@
+#include "archive/generation_store.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <vector>
+
+#include "archive/layout.hpp"
+
+namespace archive {
+namespace fs = std::filesystem;
+namespace {
+
+std::string generation_name(unsigned long number) {
+  char name[32];
+  std::snprintf(name, sizeof name, "%s%08lu", std::string(layout::kGenerationPrefix).c_str(),
+                number);
+  return name;
+}
+
+// Number of a published generation directory name, or nullopt for anything else.
+std::optional<unsigned long> generation_number(const std::string& name) {
+  auto prefix = std::string(layout::kGenerationPrefix);
+  if (name.rfind(prefix, 0) != 0 || name.find(layout::kPartialMarker) != std::string::npos)
+    return std::nullopt;
+  auto digits = name.substr(prefix.size());
+  if (digits.empty() || !std::all_of(digits.begin(), digits.end(), ::isdigit)) return std::nullopt;
+  return std::stoul(digits);
+}
+
+void fsync_path(const fs::path& path, int flags) {
+  int fd = ::open(path.c_str(), flags);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+void fsync_tree(const fs::path& dir) {
+  for (const auto& entry : fs::recursive_directory_iterator(dir))
+    fsync_path(entry.path(), entry.is_directory() ? O_RDONLY | O_DIRECTORY : O_RDONLY);
+  fsync_path(dir, O_RDONLY | O_DIRECTORY);
+}
+
+}  // namespace
+
+std::optional<std::string> current_generation(const fs::path& root) {
+  std::ifstream in(root / layout::kCurrentFile);
+  std::string name;
+  if (!in || !std::getline(in, name) || !generation_number(name)) return std::nullopt;
+  return name;
+}
+
+fs::path tier_path(const fs::path& root, const std::string& generation, std::string_view tier) {
+  return root / generation / tier;
+}
+
+GenerationStore::GenerationStore(fs::path root) : root_(std::move(root)) {
+  std::error_code ec;
+  fs::create_directories(root_, ec);
+  if (ec) throw IndexDirectoryError(root_.string() + ": cannot create: " + ec.message());
+  auto lock_path = root_ / layout::kLockFile;
+  lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock_fd_ < 0)
+    throw IndexDirectoryError(lock_path.string() + ": cannot open: " + std::strerror(errno));
+  if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    ::close(lock_fd_);
+    throw IndexDirectoryError(root_.string() +
+                              ": another archive-index run is writing this index; try again "
+                              "when it has finished");
+  }
+}
+
+GenerationStore::~GenerationStore() {
+  if (lock_fd_ >= 0) ::close(lock_fd_);  // closing releases the flock
+}
+
+fs::path GenerationStore::begin(bool copy_current) {
+  remove_stale();
+  auto current = this->current();
+  unsigned long next = current ? *generation_number(*current) + 1 : 1;
+  auto work = root_ / (generation_name(next) + std::string(layout::kPartialMarker) +
+                       std::to_string(::getpid()));
+  fs::remove_all(work);
+  fs::create_directories(work);
+  if (copy_current && current) {
+    for (auto tier : {layout::kPublicTier, layout::kFullTier})
+      fs::copy(tier_path(root_, *current, tier), work / tier, fs::copy_options::recursive);
+  }
+  return work;
+}
+
+std::string GenerationStore::publish(const fs::path& work) {
+  auto name = work.filename().string();
+  name = name.substr(0, name.find(layout::kPartialMarker));
+  fsync_tree(work);
+  fs::rename(work, root_ / name);
+  auto tmp = root_ / (std::string(layout::kCurrentFile) + ".tmp");
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << name << '\n';
+    out.flush();
+    if (!out) throw IndexDirectoryError(tmp.string() + ": cannot write");
+  }
+  fsync_path(tmp, O_RDONLY);
+  fs::rename(tmp, root_ / layout::kCurrentFile);
+  fsync_path(root_, O_RDONLY | O_DIRECTORY);
+  remove_stale();
+  return name;
+}
+
+void GenerationStore::discard(const fs::path& work) {
+  std::error_code ec;
+  fs::remove_all(work, ec);
+}
+
+// Keeps the current generation and, for readers that opened it moments ago, the one
+// before; removes every other generation: older ones, working directories of killed runs,
+// and one a killed run renamed into place but never named in CURRENT.
+void GenerationStore::remove_stale() {
+  auto current = this->current();
+  std::vector<fs::path> doomed;
+  for (const auto& entry : fs::directory_iterator(root_)) {
+    auto name = entry.path().filename().string();
+    if (name.rfind(layout::kGenerationPrefix, 0) != 0) continue;
+    auto number = generation_number(name);
+    auto current_number = current ? *generation_number(*current) : 0;
+    bool keep = number && current && (*number == current_number || *number + 1 == current_number);
+    if (!keep) doomed.push_back(entry.path());
+  }
+  for (const auto& path : doomed) {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+}
+
+}  // namespace archive

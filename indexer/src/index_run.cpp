@@ -1,0 +1,279 @@
+#include "archive/index_run.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+#include <xapian.h>
+
+#include "archive/article_reader.hpp"
+#include "archive/document_builder.hpp"
+#include "archive/generation_store.hpp"
+#include "archive/layout.hpp"
+
+namespace archive {
+namespace fs = std::filesystem;
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::string id_term(const std::string& id) { return std::string(layout::prefix::kId) + id; }
+
+// What a tier writer is asked to do, in input order.
+struct TierChange {
+  std::shared_ptr<const Article> upsert;  // null: delete `id`
+  std::string id;
+};
+
+// Writes one tier on its own thread: the tiers are independent databases, so the two
+// cores each build one. Changes arrive through a small bounded queue.
+class TierWriter {
+ public:
+  TierWriter(const fs::path& path, Tier tier, bool fresh, std::size_t batch_size)
+      : db_(path.string(), (fresh ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN) |
+                               Xapian::DB_NO_SYNC),
+        tier_(tier),
+        batch_size_(batch_size),
+        indexer_(make_term_generator(&db_)),
+        thread_([this] { run(); }) {}
+
+  ~TierWriter() { finish(); }
+
+  void push(TierChange change) {
+    std::unique_lock lock(mutex_);
+    space_.wait(lock, [&] { return queue_.size() < kQueueLimit; });
+    queue_.push_back(std::move(change));
+    ready_.notify_one();
+  }
+
+  // Waits for every queued change to be written and committed; rethrows a writer error.
+  void finish() {
+    {
+      std::lock_guard lock(mutex_);
+      if (done_) return;
+      done_ = true;
+      ready_.notify_one();
+    }
+    thread_.join();
+    if (error_) std::rethrow_exception(error_);
+  }
+
+  Xapian::doccount doc_count() const { return db_.get_doccount(); }
+
+ private:
+  static constexpr std::size_t kQueueLimit = 64;
+
+  void run() {
+    try {
+      std::size_t pending = 0;
+      while (auto change = next()) {
+        apply(*change);
+        if (++pending >= batch_size_) {
+          db_.commit();
+          pending = 0;
+        }
+      }
+      db_.commit();
+    } catch (...) {
+      error_ = std::current_exception();
+      drain();
+    }
+  }
+
+  std::optional<TierChange> next() {
+    std::unique_lock lock(mutex_);
+    ready_.wait(lock, [&] { return !queue_.empty() || done_; });
+    if (queue_.empty()) return std::nullopt;
+    auto change = std::move(queue_.front());
+    queue_.pop_front();
+    space_.notify_one();
+    return change;
+  }
+
+  // After a failure keep accepting changes so the reader thread never blocks forever.
+  void drain() {
+    while (next()) {
+    }
+  }
+
+  void apply(const TierChange& change) {
+    if (change.upsert)
+      db_.replace_document(id_term(change.id), build_document(*change.upsert, tier_, indexer_));
+    else
+      db_.delete_document(id_term(change.id));
+  }
+
+  Xapian::WritableDatabase db_;
+  Tier tier_;
+  std::size_t batch_size_;
+  Xapian::TermGenerator indexer_;
+  std::mutex mutex_;
+  std::condition_variable ready_, space_;
+  std::deque<TierChange> queue_;
+  bool done_ = false;
+  std::exception_ptr error_;
+  std::thread thread_;  // last: starts once everything above is built
+};
+
+std::uint64_t total_bytes(const std::vector<std::string>& files) {
+  std::uint64_t total = 0;
+  for (const auto& f : files) {
+    if (f == "-") return 0;
+    std::error_code ec;
+    total += fs::file_size(f, ec);
+  }
+  return total;
+}
+
+// Tracks which ids the new generation holds, to tell new from updated and to warn about
+// an id given twice in one run (the later article wins).
+class IdLedger {
+ public:
+  explicit IdLedger(const fs::path& existing_full_tier) {
+    if (fs::exists(existing_full_tier)) existing_ = Xapian::Database(existing_full_tier.string());
+  }
+  bool existed(const std::string& id) const {
+    return existing_ && existing_->term_exists(id_term(id));
+  }
+  std::optional<SourcePosition> seen_at(const std::string& id) const {
+    auto it = seen_.find(id);
+    return it == seen_.end() ? std::nullopt : std::optional(it->second);
+  }
+  void see(const std::string& id, const SourcePosition& where) { seen_[id] = where; }
+
+ private:
+  std::optional<Xapian::Database> existing_;
+  std::map<std::string, SourcePosition> seen_;
+};
+
+void compact_tier(const fs::path& work, std::string_view tier) {
+  auto loose = work / (std::string(tier) + ".loose");
+  fs::rename(work / tier, loose);
+  Xapian::Database(loose.string()).compact((work / tier).string(), Xapian::DBCOMPACT_NO_RENUMBER);
+  fs::remove_all(loose);
+}
+
+void write_manifest(const fs::path& work, const IndexReport& report, Xapian::doccount public_docs,
+                    Xapian::doccount full_docs) {
+  nlohmann::json manifest = {{"format", 1},
+                             {"documents", {{"public", public_docs}, {"full", full_docs}}},
+                             {"run", {{"indexed", report.indexed},
+                                      {"updated", report.updated},
+                                      {"deleted", report.deleted},
+                                      {"skipped", report.skipped}}}};
+  std::ofstream(work / layout::kManifestFile) << manifest.dump(2) << '\n';
+}
+
+}  // namespace
+
+int IndexReport::exit_status() const {
+  if (!published) return 1;
+  return skipped > 0 ? 2 : 0;
+}
+
+std::string IndexReport::summary() const {
+  std::ostringstream out;
+  out.precision(1);
+  out << std::fixed << "indexed " << indexed << ", updated " << updated << ", deleted "
+      << deleted << ", skipped " << skipped << " in " << seconds << " s ("
+      << static_cast<long>((indexed + updated) / std::max(seconds, 1e-3)) << " articles/s)";
+  if (published)
+    out << "; published " << generation;
+  else
+    out << "; nothing published, the previous index still serves";
+  return out.str();
+}
+
+IndexReport run_index(const IndexOptions& options, const ProgressSink& progress) {
+  auto start = Clock::now();
+  auto files = expand_inputs(options.inputs);
+  GenerationStore store(options.index);
+  IndexReport report;
+  auto current = store.current();
+  bool fresh = options.rebuild || !current;
+  auto work = store.begin(!fresh);
+  try {
+    IdLedger ledger(fresh ? fs::path() : tier_path(options.index, *current, layout::kFullTier));
+    std::optional<TierWriter> public_tier, full_tier;
+    public_tier.emplace(work / layout::kPublicTier, Tier::Public, fresh, options.batch_size);
+    full_tier.emplace(work / layout::kFullTier, Tier::Full, fresh, options.batch_size);
+    auto send = [&](TierChange change) {
+      public_tier->push(change);
+      full_tier->push(std::move(change));
+    };
+
+    IndexProgress state{0, 0, total_bytes(files), 0};
+    std::uint64_t bytes_before = 0;
+    for (const auto& file : files) {
+      read_articles(
+          file,
+          [&](Article&& article, const SourcePosition& where) {
+            if (auto earlier = ledger.seen_at(article.id))
+              report.warnings.push_back(where.file + ":" + std::to_string(where.line) +
+                                        ": id: \"" + article.id + "\" also at " + earlier->file +
+                                        ":" + std::to_string(earlier->line) +
+                                        "; the later article wins");
+            bool is_update = ledger.existed(article.id) || ledger.seen_at(article.id);
+            ledger.see(article.id, where);
+            ++(is_update ? report.updated : report.indexed);
+            if (report.problems.empty() || options.keep_going) {
+              auto id = article.id;
+              send({std::make_shared<const Article>(std::move(article)), id});
+            }
+            if (progress) {
+              ++state.articles;
+              state.bytes_read = bytes_before + where.offset;
+              state.seconds = seconds_since(start);
+              progress(state);
+            }
+          },
+          [&](const InputProblem& problem) {
+            ++report.skipped;
+            for (auto& line : problem.describe()) report.problems.push_back(std::move(line));
+          });
+      if (file != "-") bytes_before += fs::file_size(file);
+    }
+    for (const auto& id : options.deletes) {
+      if (!ledger.existed(id) && !ledger.seen_at(id)) {
+        report.warnings.push_back("--delete " + id + ": no such article in the index");
+        continue;
+      }
+      send({nullptr, id});
+      ++report.deleted;
+    }
+    public_tier->finish();
+    full_tier->finish();
+    if (!report.problems.empty() && !options.keep_going) {
+      store.discard(work);
+      report.seconds = seconds_since(start);
+      return report;
+    }
+    auto public_docs = public_tier->doc_count(), full_docs = full_tier->doc_count();
+    public_tier.reset();
+    full_tier.reset();
+    if (fresh && options.compact)
+      for (auto tier : {layout::kPublicTier, layout::kFullTier}) compact_tier(work, tier);
+    write_manifest(work, report, public_docs, full_docs);
+    report.generation = store.publish(work);
+    report.published = true;
+  } catch (...) {
+    store.discard(work);
+    throw;
+  }
+  report.seconds = seconds_since(start);
+  return report;
+}
+
+}  // namespace archive

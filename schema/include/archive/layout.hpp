@@ -1,0 +1,68 @@
+// The index layout: the one place that says how an article becomes Xapian terms,
+// values and data, and where each tier lives under the index directory.
+// Indexer and search core both include this file; schema/index-layout.md explains it.
+#pragma once
+
+#include <string_view>
+
+#include <xapian.h>
+
+namespace archive::layout {
+
+// --- Directory layout --------------------------------------------------------
+// DIR/CURRENT            one line: the name of the generation readers should open
+// DIR/gen-NNNNNNNN/      an immutable, fully written generation
+//   public/              Xapian database: public content only (anonymous callers)
+//   full/                Xapian database: everything (members and editors)
+//   manifest.json        counts and build facts of this generation
+// DIR/.lock              held (flock) by the one indexer allowed to run
+// DIR/gen-*.partial-*    a build in progress or a killed one; never read, removed later
+inline constexpr std::string_view kCurrentFile = "CURRENT";
+inline constexpr std::string_view kGenerationPrefix = "gen-";
+inline constexpr std::string_view kPartialMarker = ".partial-";
+inline constexpr std::string_view kPublicTier = "public";
+inline constexpr std::string_view kFullTier = "full";
+inline constexpr std::string_view kManifestFile = "manifest.json";
+inline constexpr std::string_view kLockFile = ".lock";
+
+// --- Term prefixes (Xapian/Omega conventions; X... for our own) ---------------
+namespace prefix {
+inline constexpr std::string_view kId = "Q";            // boolean: article id
+inline constexpr std::string_view kTitle = "S";         // free text: title words
+inline constexpr std::string_view kAuthor = "A";        // free text: author names
+inline constexpr std::string_view kTag = "K";           // boolean: tag slug
+inline constexpr std::string_view kYear = "Y";          // boolean: publication year
+inline constexpr std::string_view kKind = "XKIND";      // boolean: kind slug
+inline constexpr std::string_view kAccess = "XACCESS";  // boolean: public|members
+inline constexpr std::string_view kLink = "XLINK";      // boolean: id this article links to
+inline constexpr std::string_view kAuthorExact = "XAUTHOR";  // boolean: author slug
+// Marks the full-text copy of a one-page unlock inside an unlock overlay database.
+inline constexpr std::string_view kUnlockedCopy = "XUNLOCKED";
+}  // namespace prefix
+
+// --- Value slots ----------------------------------------------------------------
+namespace slot {
+inline constexpr Xapian::valueno kPublished = 0;  // "YYYYMMDD", empty when unknown
+inline constexpr Xapian::valueno kUpdated = 1;    // "YYYYMMDD", empty when unknown
+inline constexpr Xapian::valueno kKind = 2;       // kind slug
+inline constexpr Xapian::valueno kYear = 3;       // sortable_serialise(year)
+inline constexpr Xapian::valueno kTags = 4;       // tag slugs joined by kListSeparator
+inline constexpr Xapian::valueno kAuthors = 5;    // author names joined by kListSeparator
+}  // namespace slot
+
+inline constexpr char kListSeparator = '\x1f';
+
+// --- Within-document weights (wdf increments per occurrence) -------------------
+// Title and headings say what an article is about more than a passing mention does.
+namespace weight {
+inline constexpr Xapian::termcount kTitle = 4;
+inline constexpr Xapian::termcount kKeyPhrase = 3;
+inline constexpr Xapian::termcount kHeading = 2;
+inline constexpr Xapian::termcount kSummary = 2;
+inline constexpr Xapian::termcount kBody = 1;
+}  // namespace weight
+
+// Term-position gap between fields, so a phrase never spans two fields.
+inline constexpr Xapian::termpos kFieldGap = 100;
+
+}  // namespace archive::layout

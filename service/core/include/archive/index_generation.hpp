@@ -1,0 +1,31 @@
+// One published generation of the index, opened for reading: both tiers from the same
+// run, never a mix. Xapian databases are not thread-safe: one IndexGeneration per thread.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include <xapian.h>
+
+namespace archive {
+
+class IndexGeneration {
+ public:
+  // Opens the generation CURRENT names. Throws NoIndexError when nothing is published.
+  static IndexGeneration open_current(const std::filesystem::path& root);
+
+  const std::string& name() const { return name_; }
+  const Xapian::Database& public_tier() const { return public_tier_; }
+  const Xapian::Database& full_tier() const { return full_tier_; }
+
+ private:
+  IndexGeneration(std::string name, Xapian::Database public_tier, Xapian::Database full_tier)
+      : name_(std::move(name)), public_tier_(std::move(public_tier)),
+        full_tier_(std::move(full_tier)) {}
+
+  std::string name_;
+  Xapian::Database public_tier_;
+  Xapian::Database full_tier_;
+};
+
+}  // namespace archive

@@ -1,0 +1,52 @@
+// From what a person typed to a Xapian query: explicit syntax where it parses, a
+// forgiving reading where it does not, and limits that bound the cost either way.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <xapian.h>
+
+#include "archive/search_types.hpp"
+
+namespace archive {
+
+struct QueryLimits {
+  std::size_t max_query_bytes = 1024;
+  std::size_t max_terms = 64;
+  Xapian::termcount max_expansion = 64;  // words a partial or wildcard term may become
+};
+
+struct ParsedQuery {
+  Xapian::Query query;
+  std::string corrected;  // spelling suggestion, empty when none
+};
+
+class QueryBuilder {
+ public:
+  explicit QueryBuilder(QueryLimits limits = {});
+
+  // `db` supplies term frequencies for wildcard expansion and the spelling dictionary;
+  // pass the database of the caller's tier. Throws QueryError for queries over the limits.
+  ParsedQuery parse(const std::string& text, const Xapian::Database& db, bool partial) const;
+
+  // The boolean filters and date range of a request, combined; MatchAll when none.
+  Xapian::Query filters(const SearchRequest& request) const;
+
+  const QueryLimits& limits() const { return limits_; }
+
+ private:
+  QueryLimits limits_;
+  Xapian::Stem stemmer_;
+  Xapian::SimpleStopper stopper_;
+};
+
+bool is_valid_utf8(std::string_view text);
+
+// Drops a final '"' that opens no closed phrase: a typo, not a phrase to the end.
+std::string close_quotes(std::string text);
+
+// Lower-cases a query typed in capitals, where AND/OR/NOT are words, not operators.
+std::string normalise_shouting(const std::string& text);
+
+}  // namespace archive

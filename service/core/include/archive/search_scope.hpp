@@ -1,0 +1,28 @@
+// The database a caller's query runs on. Ranking statistics (document lengths, term
+// frequencies) cover the whole database a query runs on, so the choice of database is
+// what keeps member text from moving an anonymous caller's answers.
+#pragma once
+
+#include <xapian.h>
+
+#include "archive/entitlement.hpp"
+#include "archive/index_generation.hpp"
+
+namespace archive {
+
+struct SearchScope {
+  Xapian::Database db;
+  // Documents to leave out of every match: the public copies of unlocked pages, whose
+  // full copies sit in an overlay. MatchNothing when there are none.
+  Xapian::Query hidden = Xapian::Query::MatchNothing;
+
+  // Restricts `query` to what this scope may show.
+  Xapian::Query restrict(const Xapian::Query& query) const;
+};
+
+// Public callers: the public tier. Members and editors: the full tier. A public caller
+// with unlocks: the public tier plus an in-memory overlay holding the full copies of the
+// unlocked pages that have member text, their public copies hidden.
+SearchScope scope_for(const IndexGeneration& generation, const Entitlement& entitlement);
+
+}  // namespace archive

@@ -1,0 +1,44 @@
+// The search core: a request and an Entitlement in, ranked entitled results out.
+// No HTTP in here; the CLI and the HTTP service are thin front ends over this class.
+#pragma once
+
+#include <filesystem>
+
+#include "archive/entitlement.hpp"
+#include "archive/index_generation.hpp"
+#include "archive/query_builder.hpp"
+#include "archive/search_types.hpp"
+
+namespace archive {
+
+struct SearchLimits {
+  QueryLimits query;
+  std::size_t max_limit = 100;
+  std::size_t max_depth = 10000;  // offset + limit
+};
+
+class Searcher {
+ public:
+  // Opens the current generation under `root`; throws NoIndexError when there is none.
+  explicit Searcher(std::filesystem::path root, SearchLimits limits = {});
+
+  SearchResponse search(const SearchRequest& request, const Entitlement& entitlement) const;
+
+  // Opens the newly published generation, if CURRENT names another one. Returns true
+  // when it switched. Not thread-safe, like everything holding a Xapian::Database.
+  bool refresh();
+
+  const IndexGeneration& generation() const { return generation_; }
+  const std::filesystem::path& root() const { return root_; }
+
+ private:
+  std::filesystem::path root_;
+  SearchLimits limits_;
+  IndexGeneration generation_;
+  QueryBuilder builder_;
+};
+
+// BM25 as tuned for long articles (see README, "Ranking").
+Xapian::BM25Weight ranking_weight();
+
+}  // namespace archive

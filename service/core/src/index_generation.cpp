@@ -1,0 +1,27 @@
+#include "archive/index_generation.hpp"
+
+#include "archive/generation_store.hpp"
+#include "archive/layout.hpp"
+#include "archive/search_types.hpp"
+
+namespace archive {
+
+IndexGeneration IndexGeneration::open_current(const std::filesystem::path& root) {
+  // An indexer may publish twice and remove the generation CURRENT named between our
+  // reading CURRENT and opening it; read it again then.
+  for (int attempt = 0;; ++attempt) {
+    auto name = current_generation(root);
+    if (!name)
+      throw NoIndexError(root.string() + ": no index has been published here yet; run "
+                                         "archive-index --index " + root.string() + " FILE.jsonl");
+    try {
+      return IndexGeneration(*name,
+                             Xapian::Database(tier_path(root, *name, layout::kPublicTier).string()),
+                             Xapian::Database(tier_path(root, *name, layout::kFullTier).string()));
+    } catch (const Xapian::DatabaseOpeningError&) {
+      if (attempt == 3) throw;
+    }
+  }
+}
+
+}  // namespace archive

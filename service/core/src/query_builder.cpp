@@ -1,0 +1,152 @@
+#include "archive/query_builder.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "archive/document_builder.hpp"
+#include "archive/layout.hpp"
+
+namespace archive {
+namespace {
+
+namespace prefix = layout::prefix;
+using QP = Xapian::QueryParser;
+
+// Words too common in English to say anything about a question. Applied at query time
+// only (documents keep them, so phrases such as "range of motion" still match).
+constexpr std::array kStopwords = {
+    "a",     "about", "after", "all",   "also",  "am",    "an",    "and",   "any",   "are",
+    "as",    "at",    "be",    "been",  "being", "but",   "by",    "can",   "could", "did",
+    "do",    "does",  "doing", "for",   "from",  "had",   "has",   "have",  "having", "he",
+    "her",   "here",  "him",   "his",   "how",   "i",     "if",    "in",    "into",  "is",
+    "it",    "its",   "just",  "me",    "more",  "most",  "my",    "of",    "on",    "or",
+    "our",   "out",   "she",   "should", "so",   "some",  "such",  "than",  "that",  "the",
+    "their", "them",  "then",  "there", "these", "they",  "this",  "those", "to",    "too",
+    "us",    "was",   "we",    "were",  "what",  "when",  "where", "which", "while", "who",
+    "whom",  "why",   "will",  "with",  "would", "you",   "your"};
+
+constexpr unsigned kSyntaxFlags = QP::FLAG_PHRASE | QP::FLAG_BOOLEAN | QP::FLAG_LOVEHATE |
+                                  QP::FLAG_WILDCARD | QP::FLAG_PURE_NOT;
+
+Xapian::Query term_query(std::string_view prefix, const std::string& value) {
+  return Xapian::Query(std::string(prefix) + value);
+}
+
+// Keeps letters, digits and spaces: the last resort for input no grammar accepts.
+std::string words_only(const std::string& text) {
+  std::string out;
+  for (unsigned char c : text) out += (std::isalnum(c) || c >= 0x80) ? char(c) : ' ';
+  return out;
+}
+
+}  // namespace
+
+bool is_valid_utf8(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    auto c = static_cast<unsigned char>(text[i]);
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (len == 0 || i + len > text.size()) return false;
+    unsigned long cp = len == 1 ? c : c & (0x7F >> len);
+    for (std::size_t k = 1; k < len; ++k) {
+      auto cc = static_cast<unsigned char>(text[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+    static constexpr unsigned long kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += len;
+  }
+  return true;
+}
+
+std::string close_quotes(std::string text) {
+  if (std::count(text.begin(), text.end(), '"') % 2 == 1) text.erase(text.rfind('"'), 1);
+  return text;
+}
+
+std::string normalise_shouting(const std::string& text) {
+  bool has_lower = std::any_of(text.begin(), text.end(), [](unsigned char c) { return std::islower(c); });
+  if (has_lower) return text;
+  std::string out = text;
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+QueryBuilder::QueryBuilder(QueryLimits limits)
+    : limits_(limits), stemmer_("english"), stopper_(kStopwords.begin(), kStopwords.end()) {}
+
+ParsedQuery QueryBuilder::parse(const std::string& raw, const Xapian::Database& db,
+                                bool partial) const {
+  if (raw.size() > limits_.max_query_bytes)
+    throw QueryError("query is too long: " + std::to_string(raw.size()) + " bytes, at most " +
+                     std::to_string(limits_.max_query_bytes));
+  if (!is_valid_utf8(raw)) throw QueryError("query is not valid UTF-8");
+  auto text = close_quotes(normalise_shouting(raw));
+
+  QP parser;
+  parser.set_stemmer(stemmer_);
+  // Stem every word, capitalised ones too: "Stretching" should find "stretched".
+  parser.set_stemming_strategy(QP::STEM_ALL_Z);
+  parser.set_stopper(&stopper_);
+  parser.set_database(db);
+  parser.set_default_op(Xapian::Query::OP_OR);
+  parser.set_max_expansion(limits_.max_expansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
+                           QP::FLAG_WILDCARD | QP::FLAG_PARTIAL);
+  parser.add_prefix("title", std::string(prefix::kTitle));
+  parser.add_prefix("author", std::string(prefix::kAuthor));
+  parser.add_boolean_prefix("tag", std::string(prefix::kTag));
+  parser.add_boolean_prefix("kind", std::string(prefix::kKind));
+  parser.add_boolean_prefix("year", std::string(prefix::kYear));
+  parser.add_boolean_prefix("id", std::string(prefix::kId));
+  parser.add_boolean_prefix("links", std::string(prefix::kLink));
+  Xapian::DateRangeProcessor dates(layout::slot::kPublished, "date:");
+  parser.add_rangeprocessor(&dates);
+  Xapian::NumberRangeProcessor years(layout::slot::kYear, "year:");
+  parser.add_rangeprocessor(&years);
+
+  unsigned extra = QP::FLAG_SPELLING_CORRECTION | (partial ? QP::FLAG_PARTIAL : 0);
+  ParsedQuery out;
+  // Strict syntax first; then the same words without operators; then bare words.
+  for (auto [flags, input] : {std::pair{kSyntaxFlags | extra, text},
+                              std::pair{QP::FLAG_PHRASE | extra, text},
+                              std::pair{extra, words_only(text)}}) {
+    try {
+      out.query = parser.parse_query(input, flags);
+      out.corrected = parser.get_corrected_query_string();
+      break;
+    } catch (const Xapian::QueryParserError&) {
+      continue;
+    }
+  }
+  if (out.query.get_length() > limits_.max_terms)
+    throw QueryError("query has too many terms: " + std::to_string(out.query.get_length()) +
+                     ", at most " + std::to_string(limits_.max_terms));
+  return out;
+}
+
+Xapian::Query QueryBuilder::filters(const SearchRequest& request) const {
+  std::vector<Xapian::Query> parts;
+  for (const auto& tag : request.tags) parts.push_back(term_query(prefix::kTag, tag));
+  if (!request.kind.empty()) parts.push_back(term_query(prefix::kKind, request.kind));
+  if (!request.author.empty())
+    parts.push_back(term_query(prefix::kAuthorExact, author_slug(request.author)));
+  if (!request.from.empty() || !request.to.empty()) {
+    auto bound = [&](const std::string& date, const char* name) {
+      if (!date.empty() && !is_valid_date(date))
+        throw QueryError(std::string(name) + ": must be a date YYYY-MM-DD");
+      return date_value(date.empty() ? std::nullopt : std::optional(date));
+    };
+    auto from = bound(request.from, "from"), to = bound(request.to, "to");
+    auto slot = layout::slot::kPublished;
+    if (to.empty())
+      parts.emplace_back(Xapian::Query::OP_VALUE_GE, slot, from);
+    else
+      // An undated article has an empty value, which sorts before every date.
+      parts.emplace_back(Xapian::Query::OP_VALUE_RANGE, slot, from.empty() ? "0" : from, to);
+  }
+  if (parts.empty()) return Xapian::Query::MatchAll;
+  return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
+}
+
+}  // namespace archive

@@ -1,0 +1,55 @@
+#include "archive/search_scope.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "archive/layout.hpp"
+
+namespace archive {
+namespace {
+
+std::string id_term(const std::string& id) { return std::string(layout::prefix::kId) + id; }
+
+// True when the full copy holds text a public caller cannot see.
+bool has_member_text(const Xapian::Document& full_copy) {
+  auto data = nlohmann::json::parse(full_copy.get_data(), nullptr, false);
+  if (!data.is_object()) return false;
+  for (const auto& section : data.value("sections", nlohmann::json::array()))
+    if (section.value("access", "") == "members") return true;
+  return false;
+}
+
+}  // namespace
+
+Xapian::Query SearchScope::restrict(const Xapian::Query& query) const {
+  if (hidden.empty()) return query;
+  return Xapian::Query(Xapian::Query::OP_AND_NOT, query, hidden);
+}
+
+SearchScope scope_for(const IndexGeneration& generation, const Entitlement& entitlement) {
+  if (entitlement.sees_all_text()) return {generation.full_tier()};
+  SearchScope scope{generation.public_tier()};
+  if (entitlement.unlocked.empty()) return scope;
+
+  const auto& full = generation.full_tier();
+  Xapian::WritableDatabase overlay(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  std::vector<Xapian::Query> public_copies;
+  for (const auto& id : entitlement.unlocked) {
+    auto postings = full.postlist_begin(id_term(id));
+    if (postings == full.postlist_end(id_term(id))) continue;
+    auto copy = full.get_document(*postings);
+    if (!has_member_text(copy)) continue;
+    copy.add_boolean_term(std::string(layout::prefix::kUnlockedCopy));
+    overlay.add_document(copy);
+    public_copies.emplace_back(id_term(id));
+  }
+  if (public_copies.empty()) return scope;
+  scope.db.add_database(overlay);
+  // The id term matches both copies; keep the one carrying the overlay's marker.
+  scope.hidden = Xapian::Query(
+      Xapian::Query::OP_AND_NOT,
+      Xapian::Query(Xapian::Query::OP_OR, public_copies.begin(), public_copies.end()),
+      Xapian::Query(std::string(layout::prefix::kUnlockedCopy)));
+  return scope;
+}
+
+}  // namespace archive

@@ -1,0 +1,59 @@
+#include "archive/search_types.hpp"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "archive/entitlement.hpp"
+
+namespace archive {
+namespace {
+
+// Most frequent first, then by value: a stable order for identical inputs.
+nlohmann::ordered_json facet_list(const std::map<std::string, std::size_t>& counts) {
+  std::vector<std::pair<std::string, std::size_t>> items(counts.begin(), counts.end());
+  std::stable_sort(items.begin(), items.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  auto out = nlohmann::ordered_json::array();
+  for (const auto& [value, count] : items) out.push_back({{"value", value}, {"count", count}});
+  return out;
+}
+
+}  // namespace
+
+CallerTier parse_caller_tier(const std::string& name) {
+  if (name == "public") return CallerTier::Public;
+  if (name == "member") return CallerTier::Member;
+  if (name == "editor") return CallerTier::Editor;
+  throw std::invalid_argument("tier must be public, member or editor, not \"" + name + "\"");
+}
+
+nlohmann::ordered_json to_json(const SearchHit& hit) {
+  return {{"id", hit.id},
+          {"url", hit.url},
+          {"title", hit.title},
+          {"kind", hit.kind},
+          {"access", hit.access},
+          {"published", hit.published ? nlohmann::ordered_json(*hit.published) : nlohmann::ordered_json(nullptr)},
+          {"tags", hit.tags},
+          {"snippet", hit.snippet}};
+}
+
+nlohmann::ordered_json to_json(const SearchResponse& r) {
+  auto results = nlohmann::ordered_json::array();
+  for (const auto& hit : r.results) results.push_back(to_json(hit));
+  nlohmann::ordered_json out = {{"query", r.query},
+                        {"total_estimate", r.total_estimate},
+                        {"offset", r.offset},
+                        {"limit", r.limit},
+                        {"corrected_query", r.corrected_query},
+                        {"results", std::move(results)}};
+  if (r.facets)
+    out["facets"] = {{"tag", facet_list(r.facets->tag)},
+                     {"kind", facet_list(r.facets->kind)},
+                     {"year", facet_list(r.facets->year)}};
+  out["took_ms"] = r.took_ms;
+  return out;
+}
+
+}  // namespace archive
