@@ -41,6 +41,10 @@ std::string words_only(const std::string& text) {
 
 }  // namespace
 
+bool is_stopword(const std::string& word) {
+  return std::find(kStopwords.begin(), kStopwords.end(), word) != kStopwords.end();
+}
+
 bool is_valid_utf8(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
     auto c = static_cast<unsigned char>(text[i]);

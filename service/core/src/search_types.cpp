@@ -39,6 +39,41 @@ nlohmann::ordered_json to_json(const SearchHit& hit) {
           {"snippet", hit.snippet}};
 }
 
+nlohmann::ordered_json to_json(const RelatedResponse& r) {
+  auto results = nlohmann::ordered_json::array();
+  for (const auto& related : r.results) {
+    auto item = to_json(related.hit);
+    item["shared_terms"] = related.shared_terms;
+    results.push_back(std::move(item));
+  }
+  nlohmann::ordered_json out;
+  out["id"] = r.id.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.id);
+  out["key_terms"] = r.key_terms;
+  out["results"] = std::move(results);
+  out["took_ms"] = r.took_ms;
+  return out;
+}
+
+nlohmann::ordered_json to_json(const ArticleView& a) {
+  auto outline = nlohmann::ordered_json::array();
+  for (const auto& entry : a.outline)
+    outline.push_back({{"heading", entry.heading}, {"access", entry.access}});
+  auto date = [](const std::optional<std::string>& d) {
+    return d ? nlohmann::ordered_json(*d) : nlohmann::ordered_json(nullptr);
+  };
+  return {{"id", a.id},           {"url", a.url},         {"title", a.title},
+          {"kind", a.kind},       {"access", a.access},   {"published", date(a.published)},
+          {"updated", date(a.updated)}, {"authors", a.authors}, {"tags", a.tags},
+          {"summary", a.summary}, {"links", a.links},     {"outline", std::move(outline)}};
+}
+
+nlohmann::ordered_json to_json(const SuggestResponse& r) {
+  auto titles = nlohmann::ordered_json::array();
+  for (const auto& t : r.titles) titles.push_back({{"id", t.id}, {"title", t.title}, {"url", t.url}});
+  return {{"query", r.query}, {"completions", r.completions}, {"titles", std::move(titles)},
+          {"took_ms", r.took_ms}};
+}
+
 nlohmann::ordered_json to_json(const SearchResponse& r) {
   auto results = nlohmann::ordered_json::array();
   for (const auto& hit : r.results) results.push_back(to_json(hit));

@@ -9,6 +9,7 @@
 #include "archive/search_scope.hpp"
 #include "archive/snippet_source.hpp"
 #include "facets.hpp"
+#include "hits.hpp"
 
 namespace archive {
 namespace {
@@ -18,20 +19,6 @@ void check_request(const SearchRequest& request, const SearchLimits& limits) {
     throw QueryError("limit: must be between 1 and " + std::to_string(limits.max_limit));
   if (request.offset + request.limit > limits.max_depth)
     throw QueryError("offset + limit: must be at most " + std::to_string(limits.max_depth));
-}
-
-SearchHit make_hit(const Xapian::MSet& mset, const Xapian::Document& doc) {
-  auto data = nlohmann::json::parse(doc.get_data());
-  SearchHit hit;
-  hit.id = data.value("id", "");
-  hit.url = data.value("url", "");
-  hit.title = data.value("title", "");
-  hit.kind = data.value("kind", "");
-  hit.access = data.value("access", "");
-  if (data["published"].is_string()) hit.published = data["published"].get<std::string>();
-  hit.tags = data.value("tags", std::vector<std::string>{});
-  hit.snippet = make_snippet(mset, snippet_text(data));
-  return hit;
 }
 
 }  // namespace
@@ -58,11 +45,9 @@ SearchResponse Searcher::search(const SearchRequest& request,
   auto scope = scope_for(generation_, entitlement);
   auto parsed = builder_.parse(request.query, scope.db, request.partial);
   auto query = parsed.query.empty() ? Xapian::Query::MatchAll : parsed.query;
-  query = scope.restrict(Xapian::Query(Xapian::Query::OP_FILTER, query, builder_.filters(request)));
+  query = Xapian::Query(Xapian::Query::OP_FILTER, query, builder_.filters(request));
 
-  Xapian::Enquire enquire(scope.db);
-  enquire.set_query(query);
-  enquire.set_weighting_scheme(ranking_weight());
+  auto enquire = make_enquire(scope, query);
   if (request.sort == SortOrder::Newest)
     enquire.set_sort_by_value_then_relevance(layout::slot::kPublished, true);
 
@@ -82,9 +67,8 @@ SearchResponse Searcher::search(const SearchRequest& request,
   auto mset = enquire.get_mset(request.offset, request.limit, check_at_least);
   response.total_estimate = mset.get_matches_estimated();
   for (auto it = mset.begin(); it != mset.end(); ++it)
-    response.results.push_back(make_hit(mset, it.get_document()));
-  response.took_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    response.results.push_back(make_hit(mset, it.get_document(), request.snippets));
+  response.took_ms = milliseconds_since(start);
   return response;
 }
 

@@ -43,6 +43,9 @@ class QueryBuilder {
 
 bool is_valid_utf8(std::string_view text);
 
+// True for the common English words ignored at query time and in related-term choice.
+bool is_stopword(const std::string& word);
+
 // Drops a final '"' that opens no closed phrase: a typo, not a phrase to the end.
 std::string close_quotes(std::string text);
 

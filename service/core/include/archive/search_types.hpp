@@ -38,6 +38,7 @@ struct SearchRequest {
   SortOrder sort = SortOrder::Relevance;
   bool partial = false;  // complete the last word (search-as-you-type)
   bool facets = false;
+  bool snippets = true;
 };
 
 struct SearchHit {
@@ -62,7 +63,53 @@ struct SearchResponse {
   double took_ms = 0;
 };
 
+// Articles like one already indexed (`id`) or like a draft's text.
+struct RelatedRequest {
+  std::string id;    // either this...
+  std::string text;  // ...or this (never indexed)
+  std::size_t limit = 10;
+};
+
+struct RelatedHit {
+  SearchHit hit;
+  std::vector<std::string> shared_terms;  // the reason: key terms both texts share
+};
+
+struct RelatedResponse {
+  std::string id;  // empty for a draft
+  std::vector<std::string> key_terms;
+  std::vector<RelatedHit> results;
+  double took_ms = 0;
+};
+
+struct OutlineEntry {
+  std::string heading;
+  std::string access;
+};
+
+// An article's metadata and the outline of the text the caller may see.
+struct ArticleView {
+  std::string id, url, title, kind, access, summary;
+  std::optional<std::string> published, updated;
+  std::vector<std::string> authors, tags, links;
+  std::vector<OutlineEntry> outline;
+};
+
+struct TitleSuggestion {
+  std::string id, title, url;
+};
+
+struct SuggestResponse {
+  std::string query;
+  std::vector<std::string> completions;  // the query with its last word completed
+  std::vector<TitleSuggestion> titles;
+  double took_ms = 0;
+};
+
 nlohmann::ordered_json to_json(const SearchHit& hit);
+nlohmann::ordered_json to_json(const RelatedResponse& response);
+nlohmann::ordered_json to_json(const ArticleView& article);
+nlohmann::ordered_json to_json(const SuggestResponse& response);
 nlohmann::ordered_json to_json(const SearchResponse& response);
 
 }  // namespace archive

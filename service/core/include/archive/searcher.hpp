@@ -17,12 +17,28 @@ struct SearchLimits {
   std::size_t max_depth = 10000;  // offset + limit
 };
 
+class NotFoundError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 class Searcher {
  public:
   // Opens the current generation under `root`; throws NoIndexError when there is none.
   explicit Searcher(std::filesystem::path root, SearchLimits limits = {});
 
   SearchResponse search(const SearchRequest& request, const Entitlement& entitlement) const;
+
+  // Articles like an indexed one or a draft, from the text the caller may see. Throws
+  // NotFoundError when the id names no article the caller may see.
+  RelatedResponse related(const RelatedRequest& request, const Entitlement& entitlement) const;
+
+  // Completions of the last word and matching titles, for a search box.
+  SuggestResponse suggest(const std::string& query, std::size_t limit,
+                          const Entitlement& entitlement) const;
+
+  // Metadata and entitled outline; nullopt when the caller may not see such an article.
+  std::optional<ArticleView> article(const std::string& id, const Entitlement& entitlement) const;
 
   // Opens the newly published generation, if CURRENT names another one. Returns true
   // when it switched. Not thread-safe, like everything holding a Xapian::Database.

@@ -1,0 +1,26 @@
+// Shared pieces of the searcher's operations: turning matches into results.
+#pragma once
+
+#include <optional>
+
+#include <nlohmann/json.hpp>
+#include <xapian.h>
+
+#include "archive/search_scope.hpp"
+#include "archive/search_types.hpp"
+
+namespace archive {
+
+// A result for one match; the snippet is cut from the document's own (entitled) text.
+SearchHit make_hit(const Xapian::MSet& mset, const Xapian::Document& doc, bool snippet);
+
+// The document id (in the scope's database) of the article with this id that the scope
+// may show, if any.
+std::optional<Xapian::docid> find_article(const SearchScope& scope, const std::string& id);
+
+// An Enquire over the scope's database with the project's ranking.
+Xapian::Enquire make_enquire(const SearchScope& scope, const Xapian::Query& query);
+
+double milliseconds_since(std::chrono::steady_clock::time_point start);
+
+}  // namespace archive

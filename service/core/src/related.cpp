@@ -1,0 +1,98 @@
+// Related articles by relevance-set expansion: the key terms of one text (an indexed
+// article, or a draft held only in memory) become a weighted query for the others.
+#include <chrono>
+
+#include "archive/document_builder.hpp"
+#include "archive/layout.hpp"
+#include "archive/searcher.hpp"
+#include "hits.hpp"
+
+namespace archive {
+namespace {
+
+constexpr Xapian::termcount kKeyTerms = 24;
+constexpr std::size_t kShownSharedTerms = 5;
+const std::string kDraftMarker = "XDRAFT";
+
+// Stemmed words of the text itself, not prefixed fields, ids or stopwords.
+class KeyTermDecider : public Xapian::ExpandDecider {
+ public:
+  bool operator()(const std::string& term) const override {
+    if (term.size() < 3 || term[0] != 'Z' || !std::islower(static_cast<unsigned char>(term[1])))
+      return false;
+    return !is_stopword(term.substr(1));
+  }
+};
+
+// The scope with the draft added in memory, and the draft's document id in it.
+std::pair<SearchScope, Xapian::docid> with_draft(SearchScope scope, const std::string& text) {
+  Xapian::WritableDatabase draft(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  auto indexer = make_term_generator(nullptr);
+  Xapian::Document doc;
+  indexer.set_document(doc);
+  indexer.index_text(text);
+  doc.add_boolean_term(kDraftMarker);
+  draft.add_document(doc);
+  scope.db.add_database(draft);
+  auto did = *scope.db.postlist_begin(kDraftMarker);
+  scope.hidden = scope.hidden.empty() ? Xapian::Query(kDraftMarker)
+                                      : Xapian::Query(Xapian::Query::OP_OR, scope.hidden,
+                                                      Xapian::Query(kDraftMarker));
+  return {scope, did};
+}
+
+}  // namespace
+
+RelatedResponse Searcher::related(const RelatedRequest& request,
+                                  const Entitlement& entitlement) const {
+  auto start = std::chrono::steady_clock::now();
+  if (request.limit < 1 || request.limit > limits_.max_limit)
+    throw QueryError("limit: must be between 1 and " + std::to_string(limits_.max_limit));
+  auto scope = scope_for(generation_, entitlement);
+  Xapian::docid source = 0;
+  if (request.id.empty()) {
+    std::tie(scope, source) = with_draft(scope, request.text);
+  } else if (auto did = find_article(scope, request.id)) {
+    source = *did;
+    auto self = Xapian::Query(std::string(layout::prefix::kId) + request.id);
+    scope.hidden = scope.hidden.empty() ? self : Xapian::Query(Xapian::Query::OP_OR, scope.hidden, self);
+  } else {
+    throw NotFoundError("no article with id \"" + request.id + "\"");
+  }
+
+  Xapian::RSet rset;
+  rset.add_document(source);
+  Xapian::Enquire expander(scope.db);
+  KeyTermDecider decider;
+  auto eset = expander.get_eset(kKeyTerms, rset, &decider);
+
+  RelatedResponse response;
+  response.id = request.id;
+  std::vector<Xapian::Query> terms;
+  std::map<std::string, double> weight_of;
+  for (auto it = eset.begin(); it != eset.end(); ++it) {
+    terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*it), it.get_weight());
+    weight_of[*it] = it.get_weight();
+    response.key_terms.push_back((*it).substr(1));
+  }
+  if (terms.empty()) {
+    response.took_ms = milliseconds_since(start);
+    return response;
+  }
+  auto enquire = make_enquire(scope, Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
+  auto mset = enquire.get_mset(0, request.limit);
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    RelatedHit related{make_hit(mset, it.get_document(), true), {}};
+    std::vector<std::string> shared(enquire.get_matching_terms_begin(it),
+                                    enquire.get_matching_terms_end(it));
+    std::stable_sort(shared.begin(), shared.end(),
+                     [&](const auto& a, const auto& b) { return weight_of[a] > weight_of[b]; });
+    for (std::size_t i = 0; i < shared.size() && i < kShownSharedTerms; ++i)
+      related.shared_terms.push_back(shared[i].substr(1));
+    response.results.push_back(std::move(related));
+  }
+  response.took_ms = milliseconds_since(start);
+  return response;
+}
+
+}  // namespace archive

@@ -1,0 +1,38 @@
+// archive-serve's configuration: flags, each also settable by an ARCHIVE_* variable,
+// checked once at start.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "archive/searcher.hpp"
+
+namespace archive {
+
+struct ServeOptions {
+  std::filesystem::path index;
+  std::string listen = "127.0.0.1:8080";
+  std::filesystem::path token_secret_file;
+  std::size_t threads = 16;
+  std::vector<std::string> cors_origins;
+  std::size_t max_body_bytes = 1u << 20;
+  std::size_t max_in_flight = 256;   // beyond this, 429
+  double reload_interval_s = 0.25;   // how often CURRENT is checked
+  SearchLimits limits;
+
+  // Filled by check(): the listen address split, and the secret read from its file.
+  std::string host;
+  int port = 0;
+  std::string token_secret;
+};
+
+void define_serve_command(CLI::App& app, ServeOptions& options);
+
+// Validates and completes the options; throws std::invalid_argument with a message for
+// the operator (no secret is ever quoted).
+void check(ServeOptions& options);
+
+}  // namespace archive

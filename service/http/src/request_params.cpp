@@ -1,0 +1,72 @@
+#include "request_params.hpp"
+
+#include <algorithm>
+
+namespace archive {
+
+void RequestParams::allow(std::initializer_list<std::string_view> names) const {
+  for (const auto& [name, value] : params_)
+    if (std::find(names.begin(), names.end(), name) == names.end())
+      throw ParameterError("unknown parameter \"" + name.substr(0, 40) + "\"");
+}
+
+std::string RequestParams::text(const std::string& name, bool required) const {
+  auto [first, last] = params_.equal_range(name);
+  if (first == last) {
+    if (required) throw ParameterError(name + ": is required");
+    return {};
+  }
+  if (std::next(first) != last) throw ParameterError(name + ": give it once");
+  return first->second;
+}
+
+std::vector<std::string> RequestParams::all(const std::string& name) const {
+  std::vector<std::string> values;
+  auto [first, last] = params_.equal_range(name);
+  for (auto it = first; it != last; ++it) values.push_back(it->second);
+  return values;
+}
+
+std::size_t RequestParams::number(const std::string& name, std::size_t fallback, std::size_t min,
+                                  std::size_t max) const {
+  auto value = text(name);
+  if (value.empty()) return fallback;
+  bool digits = value.size() <= 9 && std::all_of(value.begin(), value.end(), ::isdigit);
+  auto n = digits ? std::stoul(value) : 0;
+  if (!digits || n < min || n > max)
+    throw ParameterError(name + ": must be a whole number from " + std::to_string(min) + " to " +
+                         std::to_string(max));
+  return n;
+}
+
+bool RequestParams::flag(const std::string& name) const {
+  auto value = text(name);
+  if (value.empty() || value == "0" || value == "false") return false;
+  if (value == "1" || value == "true") return true;
+  throw ParameterError(name + ": must be 1 or 0");
+}
+
+SearchRequest search_request_from(const RequestParams& params) {
+  params.allow({"q", "limit", "offset", "tag", "kind", "author", "from", "to", "sort", "partial",
+                "facets"});
+  SearchRequest request;
+  request.query = params.text("q");
+  request.limit = params.number("limit", 10, 1, 100);
+  request.offset = params.number("offset", 0, 0, 10000);
+  request.tags = params.all("tag");
+  request.kind = params.text("kind");
+  request.author = params.text("author");
+  request.from = params.text("from");
+  request.to = params.text("to");
+  auto sort = params.text("sort");
+  if (sort == "newest")
+    request.sort = SortOrder::Newest;
+  else if (!sort.empty() && sort != "relevance")
+    throw ParameterError("sort: must be relevance or newest");
+  request.partial = params.flag("partial");
+  // The search box always shows facets; a caller that does not want them says facets=0.
+  request.facets = params.text("facets").empty() || params.flag("facets");
+  return request;
+}
+
+}  // namespace archive

@@ -1,0 +1,62 @@
+#include "searcher_pool.hpp"
+
+#include <unordered_map>
+
+#include "archive/generation_store.hpp"
+
+namespace archive {
+namespace {
+
+struct LocalSearcher {
+  std::optional<Searcher> searcher;
+  std::uint64_t epoch = 0;
+};
+
+}  // namespace
+
+SearcherPool::SearcherPool(std::filesystem::path root, SearchLimits limits, double poll_interval_s)
+    : root_(std::move(root)), limits_(limits) {
+  generation_ = current_generation(root_).value_or("");
+  watcher_ = std::thread([this, poll_interval_s] { watch(poll_interval_s); });
+}
+
+SearcherPool::~SearcherPool() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  stop_signal_.notify_all();
+  watcher_.join();
+}
+
+void SearcherPool::watch(double poll_interval_s) {
+  auto interval = std::chrono::duration<double>(poll_interval_s);
+  std::unique_lock lock(mutex_);
+  while (!stop_signal_.wait_for(lock, interval, [&] { return stopping_; })) {
+    auto name = current_generation(root_).value_or("");
+    if (name != generation_) {
+      generation_ = name;
+      epoch_.fetch_add(1);
+    }
+  }
+}
+
+std::string SearcherPool::generation() const {
+  std::lock_guard lock(mutex_);
+  return generation_;
+}
+
+Searcher& SearcherPool::local() {
+  thread_local std::unordered_map<const SearcherPool*, LocalSearcher> locals;
+  auto& local = locals[this];
+  auto epoch = epoch_.load();
+  if (!local.searcher) {
+    local.searcher.emplace(root_, limits_);
+  } else if (local.epoch != epoch) {
+    local.searcher->refresh();
+  }
+  local.epoch = epoch;
+  return *local.searcher;
+}
+
+}  // namespace archive

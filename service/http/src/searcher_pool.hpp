@@ -1,0 +1,42 @@
+// One Searcher per worker thread (Xapian databases are not thread-safe), each switched
+// to a newly published generation between two of its requests: a request runs wholly on
+// one generation, and no request fails because of a publish.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "archive/searcher.hpp"
+
+namespace archive {
+
+class SearcherPool {
+ public:
+  SearcherPool(std::filesystem::path root, SearchLimits limits, double poll_interval_s);
+  ~SearcherPool();
+
+  // This thread's searcher on the newest generation seen. Throws NoIndexError.
+  Searcher& local();
+
+  // The newest published generation seen by the watcher, "" while there is none.
+  std::string generation() const;
+
+ private:
+  void watch(double poll_interval_s);
+
+  std::filesystem::path root_;
+  SearchLimits limits_;
+  std::atomic<std::uint64_t> epoch_{0};
+  mutable std::mutex mutex_;
+  std::condition_variable stop_signal_;
+  std::string generation_;
+  bool stopping_ = false;
+  std::thread watcher_;
+};
+
+}  // namespace archive
