@@ -21,14 +21,17 @@ std::string_view to_string(Tier tier);
 // disappears entirely otherwise.
 std::vector<Section> visible_sections(const Article& article, Tier tier);
 
-// Builds the document for `tier` with `indexer`, whose stemmer, flags and spelling
-// database the caller has set (one TermGenerator per tier and thread).
+// Builds the document for `tier` with `indexer` (from make_term_generator(); one per
+// tier and thread).
 Xapian::Document build_document(const Article& article, Tier tier,
                                 Xapian::TermGenerator& indexer);
 
-// A TermGenerator configured as the query side expects (English stemming, positions);
-// `spelling_db`, when given, collects spelling data from the unprefixed text.
-Xapian::TermGenerator make_term_generator(Xapian::WritableDatabase* spelling_db);
+// A TermGenerator configured as the query side expects (English stemming, positions),
+// with a stemmer that remembers its answers: one per thread.
+Xapian::TermGenerator make_term_generator();
+
+// True for a term of free text (no prefix, not a stem): what the spelling data is built from.
+bool is_plain_word(const std::string& term);
 
 // "Dana Whitfield" -> "dana-whitfield": the exact-match form of an author filter.
 std::string author_slug(std::string_view name);

@@ -25,6 +25,9 @@ constexpr std::array kStopwords = {
     "us",    "was",   "we",    "were",  "what",  "when",  "where", "which", "while", "who",
     "whom",  "why",   "will",  "with",  "would", "you",   "your"};
 
+// Operator words QueryParser knows in capitals; fold_case() leaves them alone.
+constexpr std::array<std::string_view, 6> kOperators = {"AND", "OR", "NOT", "XOR", "NEAR", "ADJ"};
+
 constexpr unsigned kSyntaxFlags = QP::FLAG_PHRASE | QP::FLAG_BOOLEAN | QP::FLAG_LOVEHATE |
                                   QP::FLAG_WILDCARD | QP::FLAG_PURE_NOT;
 
@@ -69,11 +72,30 @@ std::string close_quotes(std::string text) {
   return text;
 }
 
-std::string normalise_shouting(const std::string& text) {
-  bool has_lower = std::any_of(text.begin(), text.end(), [](unsigned char c) { return std::islower(c); });
-  if (has_lower) return text;
-  std::string out = text;
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+std::string fold_case(const std::string& text) {
+  bool shouting = std::none_of(text.begin(), text.end(), [](unsigned char c) { return std::islower(c); });
+  std::string out;
+  std::size_t done = 0;
+  // Copies text[done, end) lower-cased, then the operator word at [end, next) as it is.
+  auto flush = [&](std::size_t end, std::size_t next) {
+    out += Xapian::Unicode::tolower(text.substr(done, end - done));
+    out += text.substr(end, next - end);
+    done = next;
+  };
+  for (std::size_t i = 0; i < text.size();) {
+    if (!std::isalpha(static_cast<unsigned char>(text[i]))) {
+      ++i;
+      continue;
+    }
+    auto j = i;
+    while (j < text.size() && std::isalpha(static_cast<unsigned char>(text[j]))) ++j;
+    auto word = text.substr(i, j - i);
+    bool starts_word = i == 0 || !(static_cast<unsigned char>(text[i - 1]) >= 0x80);
+    if (!shouting && starts_word && std::find(kOperators.begin(), kOperators.end(), word) != kOperators.end())
+      flush(i, j);
+    i = j;
+  }
+  flush(text.size(), text.size());
   return out;
 }
 
@@ -86,12 +108,14 @@ ParsedQuery QueryBuilder::parse(const std::string& raw, const Xapian::Database& 
     throw QueryError("query is too long: " + std::to_string(raw.size()) + " bytes, at most " +
                      std::to_string(limits_.max_query_bytes));
   if (!is_valid_utf8(raw)) throw QueryError("query is not valid UTF-8");
-  auto text = close_quotes(normalise_shouting(raw));
+  auto text = close_quotes(fold_case(raw));
 
   QP parser;
   parser.set_stemmer(stemmer_);
-  // Stem every word, capitalised ones too: "Stretching" should find "stretched".
-  parser.set_stemming_strategy(QP::STEM_ALL_Z);
+  // Words arrive lower-cased (fold_case), so STEM_SOME stems every word outside a
+  // phrase, capitalised ones too ("Stretching" finds "stretched"), while a phrase matches
+  // the exact words, which are the terms with positions.
+  parser.set_stemming_strategy(QP::STEM_SOME);
   parser.set_stopper(&stopper_);
   parser.set_database(db);
   parser.set_default_op(Xapian::Query::OP_OR);

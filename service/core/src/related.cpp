@@ -12,22 +12,30 @@ namespace {
 
 constexpr Xapian::termcount kKeyTerms = 24;
 constexpr std::size_t kShownSharedTerms = 5;
+// Long enough for any article (the longest run to ~15,000 words); it bounds the cost of
+// expanding a draft's terms.
+constexpr std::size_t kMaxDraftBytes = 200'000;
 const std::string kDraftMarker = "XDRAFT";
 
-// Stemmed words of the text itself, not prefixed fields, ids or stopwords.
+// Stemmed words of the text itself (not prefixed fields, ids or stopwords) that some
+// other document shares: a word only the source has cannot find anything.
 class KeyTermDecider : public Xapian::ExpandDecider {
  public:
+  explicit KeyTermDecider(const Xapian::Database& db) : db_(db) {}
   bool operator()(const std::string& term) const override {
     if (term.size() < 3 || term[0] != 'Z' || !std::islower(static_cast<unsigned char>(term[1])))
       return false;
-    return !is_stopword(term.substr(1));
+    return !is_stopword(term.substr(1)) && db_.get_termfreq(term) > 1;
   }
+
+ private:
+  const Xapian::Database& db_;
 };
 
 // The scope with the draft added in memory, and the draft's document id in it.
 std::pair<SearchScope, Xapian::docid> with_draft(SearchScope scope, const std::string& text) {
   Xapian::WritableDatabase draft(std::string(), Xapian::DB_BACKEND_INMEMORY);
-  auto indexer = make_term_generator(nullptr);
+  auto indexer = make_term_generator();
   Xapian::Document doc;
   indexer.set_document(doc);
   indexer.index_text(text);
@@ -51,6 +59,10 @@ RelatedResponse Searcher::related(const RelatedRequest& request,
   auto scope = scope_for(generation_, entitlement);
   Xapian::docid source = 0;
   if (request.id.empty()) {
+    if (request.text.size() > kMaxDraftBytes)
+      throw QueryError("text: a draft may be at most " + std::to_string(kMaxDraftBytes / 1000) +
+                       " kB; send its most relevant part");
+    if (!is_valid_utf8(request.text)) throw QueryError("text: must be valid UTF-8");
     std::tie(scope, source) = with_draft(scope, request.text);
   } else if (auto did = find_article(scope, request.id)) {
     source = *did;
@@ -63,8 +75,10 @@ RelatedResponse Searcher::related(const RelatedRequest& request,
   Xapian::RSet rset;
   rset.add_document(source);
   Xapian::Enquire expander(scope.db);
-  KeyTermDecider decider;
-  auto eset = expander.get_eset(kKeyTerms, rset, &decider);
+  KeyTermDecider decider(scope.db);
+  // Exact term frequencies: by default Xapian scales each sub-database's frequency up to
+  // the whole, which makes every word of a one-document draft overlay look universal.
+  auto eset = expander.get_eset(kKeyTerms, rset, Xapian::Enquire::USE_EXACT_TERMFREQ, &decider);
 
   RelatedResponse response;
   response.id = request.id;

@@ -49,7 +49,8 @@ bool is_stopword(const std::string& word);
 // Drops a final '"' that opens no closed phrase: a typo, not a phrase to the end.
 std::string close_quotes(std::string text);
 
-// Lower-cases a query typed in capitals, where AND/OR/NOT are words, not operators.
-std::string normalise_shouting(const std::string& text);
+// Lower-cases every word but the operators AND, OR, NOT, XOR, NEAR and ADJ; in a query
+// typed all in capitals those are lower-cased too, since there they are words.
+std::string fold_case(const std::string& text);
 
 }  // namespace archive
