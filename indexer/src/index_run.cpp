@@ -119,6 +119,7 @@ class TierWriter {
 
   void apply(const BuiltChange& built) {
     const auto& change = built.change;
+    if (!change.is_new) forget_spelling(change.id);
     if (!change.upsert) {
       db_.delete_document(id_term(change.id));
       return;
@@ -137,8 +138,24 @@ class TierWriter {
       if (is_plain_word(*it)) spelling_[*it] += it.get_wdf();
   }
 
+  // The words of a document about to be replaced or deleted leave the spelling data with
+  // it: otherwise text moved behind the paywall, or retracted, stays a suggestion here.
+  void forget_spelling(const std::string& id) {
+    auto term = id_term(id);
+    auto post = db_.postlist_begin(term);
+    if (post == db_.postlist_end(term)) return;
+    auto old = db_.get_document(*post);
+    for (auto it = old.termlist_begin(); it != old.termlist_end(); ++it)
+      if (is_plain_word(*it)) spelling_[*it] -= static_cast<std::int64_t>(it.get_wdf());
+  }
+
   void commit() {
-    for (const auto& [word, count] : spelling_) db_.add_spelling(word, count);
+    for (const auto& [word, count] : spelling_) {
+      if (count > 0)
+        db_.add_spelling(word, static_cast<Xapian::termcount>(count));
+      else if (count < 0)
+        db_.remove_spelling(word, static_cast<Xapian::termcount>(-count));
+    }
     spelling_.clear();
     db_.commit();
   }
@@ -146,7 +163,7 @@ class TierWriter {
   Xapian::WritableDatabase db_;
   Tier tier_;
   std::size_t batch_size_;
-  std::unordered_map<std::string, Xapian::termcount> spelling_;
+  std::unordered_map<std::string, std::int64_t> spelling_;  // frequency changes this batch
   BoundedQueue<TierChange> changes_{kQueueLimit};
   BoundedQueue<BuiltChange> built_{kQueueLimit};
   std::exception_ptr build_error_, write_error_;

@@ -55,7 +55,7 @@ inline constexpr char kListSeparator = '\x1f';
 // --- Within-document weights (wdf increments per occurrence) -------------------
 // Title and headings say what an article is about more than a passing mention does.
 namespace weight {
-inline constexpr Xapian::termcount kTitle = 4;
+inline constexpr Xapian::termcount kTitle = 6;
 inline constexpr Xapian::termcount kKeyPhrase = 3;
 inline constexpr Xapian::termcount kHeading = 2;
 inline constexpr Xapian::termcount kSummary = 2;

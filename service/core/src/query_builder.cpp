@@ -67,6 +67,35 @@ bool is_valid_utf8(std::string_view text) {
   return true;
 }
 
+std::string correct_spelling(const std::string& text, const Xapian::Database& db, bool partial) {
+  std::string out;
+  bool changed = false;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (!(std::isalnum(c) || c >= 0x80)) {
+      out += text[i++];
+      continue;
+    }
+    auto j = i;
+    while (j < text.size() && (std::isalnum(static_cast<unsigned char>(text[j])) ||
+                               static_cast<unsigned char>(text[j]) >= 0x80))
+      ++j;
+    auto word = text.substr(i, j - i);
+    bool field_value = i > 0 && text[i - 1] == ':';
+    bool field_name = j < text.size() && text[j] == ':';
+    bool unfinished = partial && j == text.size();
+    std::string suggestion;
+    if (!field_value && !field_name && !unfinished && !is_stopword(word) &&
+        !db.term_exists(word) && !std::isdigit(static_cast<unsigned char>(word[0])))
+      suggestion = db.get_spelling_suggestion(word);
+    changed |= !suggestion.empty();
+    out += suggestion.empty() ? word : suggestion;
+    i = j;
+  }
+  return changed ? out : std::string();
+}
+
 std::string close_quotes(std::string text) {
   if (std::count(text.begin(), text.end(), '"') % 2 == 1) text.erase(text.rfind('"'), 1);
   return text;
@@ -133,7 +162,7 @@ ParsedQuery QueryBuilder::parse(const std::string& raw, const Xapian::Database& 
   Xapian::NumberRangeProcessor years(layout::slot::kYear, "year:");
   parser.add_rangeprocessor(&years);
 
-  unsigned extra = QP::FLAG_SPELLING_CORRECTION | (partial ? QP::FLAG_PARTIAL : 0);
+  unsigned extra = partial ? QP::FLAG_PARTIAL : 0;
   ParsedQuery out;
   // Strict syntax first; then the same words without operators; then bare words.
   for (auto [flags, input] : {std::pair{kSyntaxFlags | extra, text},
@@ -141,12 +170,13 @@ ParsedQuery QueryBuilder::parse(const std::string& raw, const Xapian::Database& 
                               std::pair{extra, words_only(text)}}) {
     try {
       out.query = parser.parse_query(input, flags);
-      out.corrected = parser.get_corrected_query_string();
       break;
     } catch (const Xapian::QueryParserError&) {
       continue;
     }
   }
+  out.corrected = correct_spelling(text, db, partial);
+
   if (out.query.get_length() > limits_.max_terms)
     throw QueryError("query has too many terms: " + std::to_string(out.query.get_length()) +
                      ", at most " + std::to_string(limits_.max_terms));

@@ -6,6 +6,7 @@
 #include "archive/layout.hpp"
 #include "archive/searcher.hpp"
 #include "hits.hpp"
+#include "ranking.hpp"
 
 namespace archive {
 namespace {
@@ -16,21 +17,6 @@ constexpr std::size_t kShownSharedTerms = 5;
 // expanding a draft's terms.
 constexpr std::size_t kMaxDraftBytes = 200'000;
 const std::string kDraftMarker = "XDRAFT";
-
-// Stemmed words of the text itself (not prefixed fields, ids or stopwords) that some
-// other document shares: a word only the source has cannot find anything.
-class KeyTermDecider : public Xapian::ExpandDecider {
- public:
-  explicit KeyTermDecider(const Xapian::Database& db) : db_(db) {}
-  bool operator()(const std::string& term) const override {
-    if (term.size() < 3 || term[0] != 'Z' || !std::islower(static_cast<unsigned char>(term[1])))
-      return false;
-    return !is_stopword(term.substr(1)) && db_.get_termfreq(term) > 1;
-  }
-
- private:
-  const Xapian::Database& db_;
-};
 
 // The scope with the draft added in memory, and the draft's document id in it.
 std::pair<SearchScope, Xapian::docid> with_draft(SearchScope scope, const std::string& text) {
@@ -75,7 +61,7 @@ RelatedResponse Searcher::related(const RelatedRequest& request,
   Xapian::RSet rset;
   rset.add_document(source);
   Xapian::Enquire expander(scope.db);
-  KeyTermDecider decider(scope.db);
+  KeyTermDecider decider(&scope.db);
   // Exact term frequencies: by default Xapian scales each sub-database's frequency up to
   // the whole, which makes every word of a one-document draft overlay look universal.
   auto eset = expander.get_eset(kKeyTerms, rset, Xapian::Enquire::USE_EXACT_TERMFREQ, &decider);

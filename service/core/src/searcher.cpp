@@ -10,6 +10,7 @@
 #include "archive/snippet_source.hpp"
 #include "facets.hpp"
 #include "hits.hpp"
+#include "ranking.hpp"
 
 namespace archive {
 namespace {
@@ -22,8 +23,6 @@ void check_request(const SearchRequest& request, const SearchLimits& limits) {
 }
 
 }  // namespace
-
-Xapian::BM25Weight ranking_weight() { return Xapian::BM25Weight(1.2, 0, 1, 0.75, 0.5); }
 
 Searcher::Searcher(std::filesystem::path root, SearchLimits limits)
     : root_(std::move(root)),
@@ -45,9 +44,16 @@ SearchResponse Searcher::search(const SearchRequest& request,
   auto scope = scope_for(generation_, entitlement);
   auto parsed = builder_.parse(request.query, scope.db, request.partial);
   auto query = parsed.query.empty() ? Xapian::Query::MatchAll : parsed.query;
-  query = Xapian::Query(Xapian::Query::OP_FILTER, query, builder_.filters(request));
+  auto filters = builder_.filters(request);
+  auto filtered = [&](const Xapian::Query& q) {
+    return Xapian::Query(Xapian::Query::OP_FILTER, q, filters);
+  };
 
-  auto enquire = make_enquire(scope, query);
+  auto enquire = make_enquire(scope, filtered(query));
+  if (!parsed.query.empty() && !request.partial && request.sort == SortOrder::Relevance) {
+    auto first_pass = enquire.get_mset(0, kRanking.feedback_documents);
+    enquire = make_enquire(scope, filtered(with_feedback(query, scope, first_pass)));
+  }
   if (request.sort == SortOrder::Newest)
     enquire.set_sort_by_value_then_relevance(layout::slot::kPublished, true);
 

@@ -46,6 +46,12 @@ bool is_valid_utf8(std::string_view text);
 // True for the common English words ignored at query time and in related-term choice.
 bool is_stopword(const std::string& word);
 
+// "Did you mean": `text` (already case-folded) with each word that is in no document of
+// `db` replaced by the spelling dictionary's suggestion; empty when there is nothing to
+// correct. Words Xapian's own correction would change although they exist are left alone,
+// as are stopwords, field names and values, numbers, and a word still being typed.
+std::string correct_spelling(const std::string& text, const Xapian::Database& db, bool partial);
+
 // Drops a final '"' that opens no closed phrase: a typo, not a phrase to the end.
 std::string close_quotes(std::string text);
 
