@@ -8,6 +8,7 @@ packages=(
   libxapian-dev nlohmann-json3-dev libspdlog-dev libgtest-dev libcli11-dev
   libcpp-httplib-dev libjwt-dev
   python3 python3-jsonschema python3-yaml
+  python3-selenium chromium chromium-driver
 )
 # Peers the benchmarks compare against (not needed by the tests).
 if [[ "${1:-}" == "--bench" ]]; then

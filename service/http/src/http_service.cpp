@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "archive/token_verifier.hpp"
+#include "archive/web_assets.hpp"
 #include "metrics.hpp"
 #include "request_params.hpp"
 #include "searcher_pool.hpp"
@@ -38,6 +39,7 @@ void send_error(httplib::Response& res, const HttpError& e) {
 
 // Routes as the metrics and the access log name them: no ids, no query strings.
 std::string route_of(const std::string& path) {
+  if (path == "/" || path == "/app.js" || path == "/app.css") return "page";
   for (const char* fixed : {"/v1/search", "/v1/suggest", "/v1/related", "/healthz", "/readyz",
                             "/metrics"})
     if (path == fixed) return fixed;
@@ -225,6 +227,13 @@ void HttpService::Impl::routes() {
                 send_json(res, 200, to_json(response));
               }));
   server.Options(".*", [](const httplib::Request&, httplib::Response& res) { res.status = 204; });
+  for (const auto& asset : web_assets()) {
+    server.Get(std::string(asset.path), [&asset](const httplib::Request&, httplib::Response& res) {
+      res.set_header("Content-Security-Policy", "default-src 'self'");
+      res.set_header("X-Content-Type-Options", "nosniff");
+      res.set_content(asset.body.data(), asset.body.size(), std::string(asset.content_type).c_str());
+    });
+  }
 }
 
 HttpService::HttpService(ServeOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
