@@ -209,6 +209,27 @@ void compact_tier(const fs::path& work, std::string_view tier) {
   fs::remove_all(loose);
 }
 
+// Compacts both tiers at once, one per core; the first failure is rethrown.
+void compact_tiers(const fs::path& work) {
+  std::exception_ptr public_error;
+  std::thread public_tier([&] {
+    try {
+      compact_tier(work, layout::kPublicTier);
+    } catch (...) {
+      public_error = std::current_exception();
+    }
+  });
+  std::exception_ptr full_error;
+  try {
+    compact_tier(work, layout::kFullTier);
+  } catch (...) {
+    full_error = std::current_exception();
+  }
+  public_tier.join();
+  for (auto& error : {public_error, full_error})
+    if (error) std::rethrow_exception(error);
+}
+
 void write_manifest(const fs::path& work, const IndexReport& report, Xapian::doccount public_docs,
                     Xapian::doccount full_docs) {
   nlohmann::json manifest = {{"format", 1},
@@ -307,8 +328,7 @@ IndexReport run_index(const IndexOptions& options, const ProgressSink& progress)
     auto public_docs = public_tier->doc_count(), full_docs = full_tier->doc_count();
     public_tier.reset();
     full_tier.reset();
-    if (fresh && options.compact)
-      for (auto tier : {layout::kPublicTier, layout::kFullTier}) compact_tier(work, tier);
+    if (fresh && options.compact) compact_tiers(work);
     write_manifest(work, report, public_docs, full_docs);
     report.generation = store.publish(work);
     report.published = true;
