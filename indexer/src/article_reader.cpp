@@ -84,6 +84,8 @@ FieldError json_error(const nlohmann::json::parse_error& e) {
   return {"(json)", message};
 }
 
+}  // namespace
+
 void read_jsonl(std::istream& in, const std::string& name, const ArticleSink& on_article,
                 const ProblemSink& on_problem) {
   LineReader reader(in);
@@ -106,6 +108,8 @@ void read_jsonl(std::istream& in, const std::string& name, const ArticleSink& on
   }
   if (in.bad()) throw InputError(name + ": read error");
 }
+
+namespace {
 
 std::size_t line_of_byte(const std::string& text, std::size_t byte) {
   byte = std::min(byte, text.size());

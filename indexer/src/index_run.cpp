@@ -1,5 +1,6 @@
 #include "archive/index_run.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <map>
@@ -230,6 +231,14 @@ void compact_tiers(const fs::path& work) {
     if (error) std::rethrow_exception(error);
 }
 
+// True when `file` lies inside the directory `dir`.
+bool is_inside(const fs::path& file, const fs::path& dir) {
+  auto d = fs::weakly_canonical(dir);
+  if (d.filename().empty()) d = d.parent_path();
+  auto f = fs::weakly_canonical(file);
+  return std::mismatch(d.begin(), d.end(), f.begin(), f.end()).first == d.end();
+}
+
 void write_manifest(const fs::path& work, const IndexReport& report, Xapian::doccount public_docs,
                     Xapian::doccount full_docs) {
   nlohmann::json manifest = {{"format", 1},
@@ -264,6 +273,9 @@ std::string IndexReport::summary() const {
 IndexReport run_index(const IndexOptions& options, const ProgressSink& progress) {
   auto start = Clock::now();
   auto files = expand_inputs(options.inputs);
+  // An index kept inside the archive directory is not input: its manifest.json would be
+  // read as an (invalid) article and fail every run after the first.
+  std::erase_if(files, [&](const std::string& f) { return f != "-" && is_inside(f, options.index); });
   GenerationStore store(options.index);
   IndexReport report;
   auto current = store.current();

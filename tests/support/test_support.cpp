@@ -7,7 +7,10 @@
 #include <unistd.h>
 
 #include <array>
+#include <csignal>
 #include <cstring>
+#include <regex>
+#include <thread>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -142,6 +145,55 @@ std::vector<fs::path> files_containing(const fs::path& dir, const std::string& n
     if (entry.is_regular_file() && read_file(entry.path()).find(needle) != std::string::npos)
       found.push_back(entry.path());
   return found;
+}
+
+int wait_exit(int pid) { return wait_status(pid); }
+
+int kill_and_wait(int pid) {
+  ::kill(pid, SIGKILL);
+  return wait_status(pid);
+}
+
+bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
+std::string random_hex(std::size_t digits) {
+  static thread_local std::mt19937_64 random{std::random_device{}()};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = 0; i < digits; ++i) out += kHex[random() % 16];
+  return out;
+}
+
+std::string make_canary() { return std::string("zq") + "canary" + random_hex(16); }
+
+std::optional<std::string> read_current(const fs::path& index) {
+  std::ifstream in(index / "CURRENT");
+  std::string line;
+  if (!in || !std::getline(in, line)) return std::nullopt;
+  return line;
+}
+
+std::vector<std::string> partial_dirs(const fs::path& index) {
+  std::vector<std::string> found;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(index, ec)) {
+    auto name = entry.path().filename().string();
+    if (name.rfind("gen-", 0) == 0 && name.find(".partial-") != std::string::npos)
+      found.push_back(name);
+  }
+  return found;
+}
+
+std::string without_took_ms(const std::string& json_output) {
+  static const std::regex kTook(R"(,?"took_ms":[-+0-9.eE]+)");
+  return std::regex_replace(json_output, kTook, "");
 }
 
 }  // namespace archive::testing

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <iosfwd>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -46,5 +47,10 @@ using ProblemSink = std::function<void(const InputProblem&)>;
 // anything else is JSONL (one article per line, blank lines allowed).
 void read_articles(const std::string& input, const ArticleSink& on_article,
                    const ProblemSink& on_problem);
+
+// Reads JSONL from a stream that is not a file (a request body, a draft batch held in
+// memory); `name` stands for the file in positions.
+void read_jsonl(std::istream& in, const std::string& name, const ArticleSink& on_article,
+                const ProblemSink& on_problem);
 
 }  // namespace archive

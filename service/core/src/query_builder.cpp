@@ -44,6 +44,8 @@ std::string words_only(const std::string& text) {
 
 }  // namespace
 
+Xapian::Query match_all() { return Xapian::Query(std::string()); }
+
 bool is_stopword(const std::string& word) {
   return std::find(kStopwords.begin(), kStopwords.end(), word) != kStopwords.end();
 }
@@ -203,7 +205,7 @@ Xapian::Query QueryBuilder::filters(const SearchRequest& request) const {
       // An undated article has an empty value, which sorts before every date.
       parts.emplace_back(Xapian::Query::OP_VALUE_RANGE, slot, from.empty() ? "0" : from, to);
   }
-  if (parts.empty()) return Xapian::Query::MatchAll;
+  if (parts.empty()) return match_all();
   return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
 }
 

@@ -14,7 +14,9 @@ Xapian::BM25Weight ranking_weight() { return Xapian::BM25Weight(kRanking.k1, 0, 
 
 Xapian::Query with_feedback(const Xapian::Query& query, const SearchScope& scope,
                             const Xapian::MSet& first_pass) {
-  if (first_pass.empty()) return query;
+  // With fewer matches than feedback documents the query is already specific (a rare
+  // word, a name): expanding it would only add documents that lack what was asked for.
+  if (first_pass.size() < kRanking.feedback_documents) return query;
   Xapian::RSet rset;
   for (auto it = first_pass.begin(); it != first_pass.end(); ++it) rset.add_document(*it);
   Xapian::Enquire expander(scope.db);
@@ -28,7 +30,9 @@ Xapian::Query with_feedback(const Xapian::Query& query, const SearchScope& scope
   for (auto it = eset.begin(); it != eset.end(); ++it)
     terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*it), it.get_weight() / top);
   Xapian::Query expansion(Xapian::Query::OP_OR, terms.begin(), terms.end());
-  return Xapian::Query(Xapian::Query::OP_OR, query,
+  // AND_MAYBE: the expansion re-ranks what the query matched and matches nothing new, so
+  // counts and facets still describe what was asked, and the match stays cheap.
+  return Xapian::Query(Xapian::Query::OP_AND_MAYBE, query,
                        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, expansion,
                                      kRanking.feedback_weight));
 }

@@ -6,11 +6,14 @@
 #include <atomic>
 #include <chrono>
 #include <set>
+#include <sstream>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "archive/token_verifier.hpp"
 #include "archive/web_assets.hpp"
+#include "archive/xref.hpp"
 #include "metrics.hpp"
 #include "request_params.hpp"
 #include "searcher_pool.hpp"
@@ -30,7 +33,8 @@ struct HttpError {
 
 void send_json(httplib::Response& res, int status, const Json& body) {
   res.status = status;
-  res.set_content(body.dump(), "application/json");
+  // Replace, not throw, on invalid UTF-8: a message may quote what the client sent.
+  res.set_content(body.dump(-1, ' ', false, Json::error_handler_t::replace), "application/json");
 }
 
 void send_error(httplib::Response& res, const HttpError& e) {
@@ -43,6 +47,11 @@ std::string route_of(const std::string& path) {
   for (const char* fixed : {"/v1/search", "/v1/suggest", "/v1/related", "/healthz", "/readyz",
                             "/metrics"})
     if (path == fixed) return fixed;
+  if (path.rfind("/v1/xref/", 0) == 0) {
+    for (const char* fixed : {"/v1/xref/broken", "/v1/xref/orphans", "/v1/xref/missing", "/v1/xref/check"})
+      if (path == fixed) return fixed;
+    if (path.rfind("/v1/xref/backlinks/", 0) == 0) return "/v1/xref/backlinks/{id}";
+  }
   if (path.rfind("/v1/articles/", 0) == 0)
     return path.size() > 8 && path.ends_with("/related") ? "/v1/articles/{id}/related"
                                                          : "/v1/articles/{id}";
@@ -64,6 +73,7 @@ struct HttpService::Impl {
   httplib::Server server;
   std::set<std::string> cors_origins;
   std::atomic<std::size_t> in_flight{0};
+  std::atomic<bool> finished{false};  // run() has returned
 
   explicit Impl(ServeOptions o)
       : options(std::move(o)),
@@ -127,10 +137,11 @@ struct HttpService::Impl {
                  result_count);
   }
 
-  // Runs an API handler with limits, entitlement and error mapping around it.
+  // Runs an API handler with limits, entitlement and error mapping around it. Operational
+  // endpoints (health, metrics) do not read the token: a probe must not fail on one.
   template <typename Handler>
-  httplib::Server::Handler api(Handler handler) {
-    return [this, handler](const httplib::Request& req, httplib::Response& res) {
+  httplib::Server::Handler api(Handler handler, bool reads_token = true) {
+    return [this, handler, reads_token](const httplib::Request& req, httplib::Response& res) {
       struct Slot {
         std::atomic<std::size_t>& n;
         ~Slot() { --n; }
@@ -140,7 +151,7 @@ struct HttpService::Impl {
           throw HttpError{429, "too_many_requests", "the service is busy; retry shortly"};
         Entitlement who;
         try {
-          who = tokens.from_header(req.get_header_value("Authorization"));
+          if (reads_token) who = tokens.from_header(req.get_header_value("Authorization"));
         } catch (const TokenError& e) {
           throw HttpError{401, "unauthorized", e.what()};
         }
@@ -163,16 +174,18 @@ struct HttpService::Impl {
   }
 
   void routes();
+  void xref_routes();
 };
 
 void HttpService::Impl::routes() {
+  xref_routes();
   server.Get("/healthz", api([](const httplib::Request&, httplib::Response& res, const Entitlement&) {
                send_json(res, 200, {{"status", "ok"}});
-             }));
+             }, false));
   server.Get("/readyz", api([this](const httplib::Request&, httplib::Response& res, const Entitlement&) {
                auto& searcher = pool.local();
                send_json(res, 200, {{"status", "ready"}, {"generation", searcher.generation().name()}});
-             }));
+             }, false));
   server.Get("/metrics", api([this](const httplib::Request&, httplib::Response& res, const Entitlement&) {
                IndexFacts facts;
                try {
@@ -181,7 +194,7 @@ void HttpService::Impl::routes() {
                } catch (const NoIndexError&) {
                }
                res.set_content(metrics.render(facts), "text/plain; version=0.0.4");
-             }));
+             }, false));
   server.Get("/v1/search", api([this](const httplib::Request& req, httplib::Response& res, const Entitlement& who) {
                auto request = search_request_from(RequestParams(req.params));
                auto response = pool.local().search(request, who);
@@ -236,6 +249,64 @@ void HttpService::Impl::routes() {
   }
 }
 
+namespace {
+
+// Cross-reference reports quote every article's full text: editors only. No token at all
+// is 401 (sign in); a token of another tier is 403.
+void require_editor(const httplib::Request& req, const Entitlement& who) {
+  if (who.is_editor()) return;
+  if (req.get_header_value("Authorization").empty())
+    throw HttpError{401, "unauthorized", "cross-reference checks need an editor token"};
+  throw HttpError{403, "forbidden", "cross-reference checks need an editor token"};
+}
+
+void send_report(httplib::Response& res, const Json& report, std::size_t problems) {
+  result_count = static_cast<long>(problems);
+  send_json(res, 200, report);
+}
+
+}  // namespace
+
+// The cross-reference checks of archive-search xref (which calls these with --url).
+// Backlinks are for everyone: ids, titles and links are public fields, so every tier
+// gives the same answer.
+void HttpService::Impl::xref_routes() {
+  using Req = const httplib::Request&;
+  using Res = httplib::Response&;
+  server.Get("/v1/xref/broken", api([this](Req req, Res res, const Entitlement& who) {
+               require_editor(req, who);
+               RequestParams(req.params).allow({});
+               auto report = broken_links(pool.local().generation());
+               send_report(res, to_json(report), report.broken.size());
+             }));
+  server.Get("/v1/xref/orphans", api([this](Req req, Res res, const Entitlement& who) {
+               require_editor(req, who);
+               RequestParams(req.params).allow({});
+               auto report = orphans(pool.local().generation());
+               send_report(res, to_json(report), report.orphans.size());
+             }));
+  server.Get(R"(/v1/xref/backlinks/([^/]+))", api([this](Req req, Res res, const Entitlement& who) {
+               RequestParams(req.params).allow({});
+               auto report = backlinks(pool.local().generation(), req.matches[1].str(), who);
+               send_report(res, to_json(report), report.backlinks.size());
+             }));
+  server.Get("/v1/xref/missing", api([this](Req req, Res res, const Entitlement& who) {
+               require_editor(req, who);
+               RequestParams params(req.params);
+               params.allow({"id"});
+               auto report = missing_links(pool.local().generation(), params.text("id"));
+               send_report(res, to_json(report), report.missing.size());
+             }));
+  server.Post("/v1/xref/check", api([this](Req req, Res res, const Entitlement& who) {
+                require_editor(req, who);
+                // The drafts are read from memory and checked; nothing is written.
+                std::istringstream drafts(req.body);
+                auto report = check_drafts(pool.local().generation(), drafts);
+                send_report(res, to_json(report),
+                            report.invalid.size() + report.broken.size() + report.orphaned.size());
+              }));
+}
+
 HttpService::HttpService(ServeOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
 HttpService::~HttpService() = default;
 
@@ -247,7 +318,16 @@ int HttpService::bind() {
   return port;
 }
 
-void HttpService::run() { impl_->server.listen_after_bind(); }
-void HttpService::stop() { impl_->server.stop(); }
+void HttpService::run() {
+  impl_->server.listen_after_bind();
+  impl_->finished = true;
+}
+
+void HttpService::stop() {
+  // httplib ignores stop() until its accept loop is running, and a signal can come sooner.
+  while (!impl_->server.is_running() && !impl_->finished)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  impl_->server.stop();
+}
 
 }  // namespace archive

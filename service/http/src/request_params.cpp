@@ -2,12 +2,27 @@
 
 #include <algorithm>
 
+#include "archive/query_builder.hpp"
+
 namespace archive {
+namespace {
+
+// ` "name"` for a message: at most 40 bytes, cut on a character boundary, and nothing
+// at all when the client's bytes are not UTF-8.
+std::string quoted_prefix(const std::string& name) {
+  std::size_t end = std::min<std::size_t>(name.size(), 40);
+  while (end > 0 && end < name.size() && (static_cast<unsigned char>(name[end]) & 0xC0) == 0x80)
+    --end;
+  auto cut = name.substr(0, end);
+  return is_valid_utf8(cut) ? " \"" + cut + "\"" : std::string();
+}
+
+}  // namespace
 
 void RequestParams::allow(std::initializer_list<std::string_view> names) const {
   for (const auto& [name, value] : params_)
     if (std::find(names.begin(), names.end(), name) == names.end())
-      throw ParameterError("unknown parameter \"" + name.substr(0, 40) + "\"");
+      throw ParameterError("unknown parameter" + quoted_prefix(name));
 }
 
 std::string RequestParams::text(const std::string& name, bool required) const {
@@ -48,7 +63,7 @@ bool RequestParams::flag(const std::string& name) const {
 
 SearchRequest search_request_from(const RequestParams& params) {
   params.allow({"q", "limit", "offset", "tag", "kind", "author", "from", "to", "sort", "partial",
-                "facets"});
+                "facets", "expand"});
   SearchRequest request;
   request.query = params.text("q");
   request.limit = params.number("limit", 10, 1, 100);
@@ -64,6 +79,8 @@ SearchRequest search_request_from(const RequestParams& params) {
   else if (!sort.empty() && sort != "relevance")
     throw ParameterError("sort: must be relevance or newest");
   request.partial = params.flag("partial");
+  // The search box favours speed: expansion only when asked for (expand=1).
+  request.expand = params.flag("expand");
   // The search box always shows facets; a caller that does not want them says facets=0.
   request.facets = params.text("facets").empty() || params.flag("facets");
   return request;

@@ -41,6 +41,10 @@ class QueryBuilder {
   Xapian::SimpleStopper stopper_;
 };
 
+// A fresh query matching every document. Never copy Xapian::Query::MatchAll across
+// threads: Xapian's reference counts are not atomic, and the shared static gets corrupted.
+Xapian::Query match_all();
+
 bool is_valid_utf8(std::string_view text);
 
 // True for the common English words ignored at query time and in related-term choice.

@@ -39,6 +39,9 @@ struct SearchRequest {
   bool partial = false;  // complete the last word (search-as-you-type)
   bool facets = false;
   bool snippets = true;
+  // Pseudo-relevance feedback: better ranking for questions, at several times the cost of
+  // the match itself. On for the command line; the search box asks for speed instead.
+  bool expand = true;
 };
 
 struct SearchHit {

@@ -1,0 +1,293 @@
+#include <gtest/gtest.h>
+
+#include <iostream>
+#include <sstream>
+
+#include "archive/article_reader.hpp"
+#include "test_support.hpp"
+
+namespace archive {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::TempDir;
+using testing::write_file;
+
+struct Read {
+  std::vector<std::pair<std::string, SourcePosition>> articles;  // id, where
+  std::vector<InputProblem> problems;
+
+  std::vector<std::string> ids() const {
+    std::vector<std::string> out;
+    for (const auto& [id, where] : articles) out.push_back(id);
+    return out;
+  }
+  std::vector<std::size_t> article_lines() const {
+    std::vector<std::size_t> out;
+    for (const auto& [id, where] : articles) out.push_back(where.line);
+    return out;
+  }
+  std::vector<std::string> problem_lines() const {
+    std::vector<std::string> out;
+    for (const auto& p : problems)
+      for (const auto& line : p.describe()) out.push_back(line);
+    return out;
+  }
+};
+
+Read read(const std::string& input) {
+  Read r;
+  read_articles(
+      input,
+      [&](Article&& a, const SourcePosition& where) { r.articles.emplace_back(a.id, where); },
+      [&](const InputProblem& p) { r.problems.push_back(p); });
+  return r;
+}
+
+std::string article(const std::string& id) {
+  return R"({"id": ")" + id + R"(", "title": "T", "sections": [{"text": "x"}]})";
+}
+
+std::string joined(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& l : lines) out += l + "\n";
+  return out;
+}
+
+TEST(ArticleReader, LineNumbersCountBlankLines) {
+  TempDir dir;
+  auto file = (dir / "in.jsonl").string();
+  write_file(file, std::string("\n") + article("a") + "\n\n   \n" + article("b") + "\n\t\n" +
+                       R"({"id": "c", "title": 5, "sections": [{"text": "x"}]})" + "\n\n" +
+                       article("d") + "\n");
+  auto r = read(file);
+  EXPECT_EQ(r.ids(), (std::vector<std::string>{"a", "b", "d"}));
+  EXPECT_EQ(r.article_lines(), (std::vector<std::size_t>{2, 5, 9}));
+  EXPECT_EQ(r.problem_lines(),
+            std::vector<std::string>{file + ":7: title: must be a string, not number"});
+  for (const auto& [id, where] : r.articles) EXPECT_EQ(where.file, file);
+}
+
+TEST(ArticleReader, OffsetIsTheBytesConsumedThroughTheLine) {
+  TempDir dir;
+  auto file = (dir / "in.jsonl").string();
+  auto a = article("a"), b = article("b");
+  write_file(file, a + "\n\n" + b + "\n");
+  auto r = read(file);
+  ASSERT_EQ(r.articles.size(), 2u);
+  EXPECT_EQ(r.articles[0].second.offset, a.size() + 1);
+  EXPECT_EQ(r.articles[1].second.offset, a.size() + 2 + b.size() + 1);
+}
+
+TEST(ArticleReader, MalformedJsonIsReportedWithItsLineAndReadingContinues) {
+  TempDir dir;
+  auto file = (dir / "in.jsonl").string();
+  write_file(file, joined({article("a"), R"({"id": "broken", "title": )", "not json at all",
+                           R"({"id": "x"} trailing)", article("b")}));
+  auto r = read(file);
+  EXPECT_EQ(r.ids(), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(r.article_lines(), (std::vector<std::size_t>{1, 5}));
+  ASSERT_EQ(r.problems.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(r.problems[i].where.line, i + 2);
+    ASSERT_EQ(r.problems[i].errors.size(), 1u);
+    EXPECT_EQ(r.problems[i].errors[0].field, "(json)");
+    // nlohmann's "[json.exception.parse_error.101] " tag is dropped.
+    EXPECT_EQ(r.problems[i].errors[0].message.find("[json.exception"), std::string::npos);
+    EXPECT_NE(r.problems[i].errors[0].message.find("parse error"), std::string::npos)
+        << r.problems[i].errors[0].message;
+  }
+  EXPECT_EQ(r.problem_lines()[0].rfind(file + ":2: (json): parse error", 0), 0u)
+      << r.problem_lines()[0];
+}
+
+TEST(ArticleReader, InvalidUtf8InsideAStringIsReportedNotFatal) {
+  TempDir dir;
+  auto file = (dir / "in.jsonl").string();
+  std::vector<std::string> bad = {
+      "{\"id\": \"bad1\", \"title\": \"ab\xff\xfe" "cd\", \"sections\": [{\"text\": \"x\"}]}",
+      // An overlong encoding of '/'.
+      "{\"id\": \"bad2\", \"title\": \"T\", \"sections\": [{\"text\": \"\xc0\xaf\"}]}",
+      // A lone continuation byte, then a truncated three-byte sequence.
+      "{\"id\": \"bad3\", \"title\": \"\x80\", \"sections\": [{\"text\": \"\xe2\x82\"}]}",
+      // An escaped lone surrogate is not a character either.
+      R"({"id": "bad4", "title": "\ud800", "sections": [{"text": "x"}]})",
+  };
+  write_file(file, joined({article("first"), bad[0], bad[1], article("middle"), bad[2], bad[3],
+                           article("last")}));
+  auto r = read(file);
+  EXPECT_EQ(r.ids(), (std::vector<std::string>{"first", "middle", "last"}));
+  EXPECT_EQ(r.article_lines(), (std::vector<std::size_t>{1, 4, 7}));
+  std::vector<std::size_t> lines;
+  for (const auto& p : r.problems) {
+    lines.push_back(p.where.line);
+    EXPECT_EQ(p.where.file, file);
+    ASSERT_FALSE(p.errors.empty());
+    EXPECT_EQ(p.errors[0].field, "(json)");
+  }
+  EXPECT_EQ(lines, (std::vector<std::size_t>{2, 3, 5, 6}));
+  EXPECT_EQ(r.problem_lines().at(0).rfind(file + ":2: (json): ", 0), 0u);
+}
+
+TEST(ArticleReader, AnOverlongLineIsReportedAndTheNextLineStillRead) {
+  TempDir dir;
+  auto file = (dir / "in.jsonl").string();
+  // Valid JSON, padded with spaces: only its length is wrong.
+  std::string too_long = article("huge");
+  too_long.insert(too_long.size() - 1, std::string(kMaxLineBytes + 1 - too_long.size(), ' '));
+  ASSERT_EQ(too_long.size(), kMaxLineBytes + 1);
+  // Exactly at the limit: read.
+  std::string at_limit = article("at-limit");
+  at_limit.insert(at_limit.size() - 1, std::string(kMaxLineBytes - at_limit.size(), ' '));
+  ASSERT_EQ(at_limit.size(), kMaxLineBytes);
+  write_file(file, joined({article("a"), too_long, article("b"), at_limit, too_long}) +
+                       too_long);  // the last one without a newline
+  auto r = read(file);
+  EXPECT_EQ(r.ids(), (std::vector<std::string>{"a", "b", "at-limit"}));
+  EXPECT_EQ(r.article_lines(), (std::vector<std::size_t>{1, 3, 4}));
+  ASSERT_EQ(r.problems.size(), 3u);
+  EXPECT_EQ(r.problems[0].where.line, 2u);
+  EXPECT_EQ(r.problems[1].where.line, 5u);
+  EXPECT_EQ(r.problems[2].where.line, 6u);
+  EXPECT_EQ(r.problems[0].errors.at(0).field, "(line)");
+  EXPECT_NE(r.problems[0].errors.at(0).message.find("16 MiB"), std::string::npos)
+      << r.problems[0].errors.at(0).message;
+}
+
+TEST(ArticleReader, CrlfLineEndingsAndAMissingFinalNewlineAreFine) {
+  TempDir dir;
+  auto file = (dir / "in.jsonl").string();
+  write_file(file, article("a") + "\r\n\r\n" + article("b") + "\r\n" + article("c"));
+  auto r = read(file);
+  EXPECT_EQ(r.ids(), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(r.article_lines(), (std::vector<std::size_t>{1, 3, 4}));
+  EXPECT_TRUE(r.problems.empty()) << r.problem_lines().at(0);
+}
+
+TEST(ArticleReader, EmptyFileHoldsNothing) {
+  TempDir dir;
+  write_file(dir / "empty.jsonl", "");
+  auto r = read((dir / "empty.jsonl").string());
+  EXPECT_TRUE(r.articles.empty());
+  EXPECT_TRUE(r.problems.empty());
+}
+
+TEST(ArticleReader, JsonFileWithOneObject) {
+  TempDir dir;
+  auto file = (dir / "one.json").string();
+  write_file(file, "{\n  \"id\": \"solo\",\n  \"title\": \"T\",\n  \"sections\": [{\"text\": \"x\"}]\n}\n");
+  auto r = read(file);
+  EXPECT_EQ(r.ids(), std::vector<std::string>{"solo"});
+  EXPECT_EQ(r.article_lines(), std::vector<std::size_t>{1});
+  EXPECT_TRUE(r.problems.empty());
+}
+
+TEST(ArticleReader, JsonFileWithAnArrayNamesBadElements) {
+  TempDir dir;
+  auto file = (dir / "many.json").string();
+  write_file(file, "[\n" + article("a") + ",\n" +
+                       R"({"id": "b", "title": 1, "sections": [{"text": "x", "bold": 1}]})" +
+                       ",\n" + article("c") + "\n]\n");
+  auto r = read(file);
+  EXPECT_EQ(r.ids(), (std::vector<std::string>{"a", "c"}));
+  EXPECT_EQ(r.problem_lines(),
+            (std::vector<std::string>{file + ":1: [1].title: must be a string, not number",
+                                      file + ":1: [1].sections[0].bold: unknown field"}));
+}
+
+TEST(ArticleReader, MalformedJsonFileNamesTheLineOfTheError) {
+  TempDir dir;
+  auto file = (dir / "bad.json").string();
+  write_file(file, "[\n" + article("a") + ",\n" + article("b") + ",\n  {oops}\n]\n");
+  auto r = read(file);
+  EXPECT_TRUE(r.articles.empty());
+  ASSERT_EQ(r.problems.size(), 1u);
+  EXPECT_EQ(r.problems[0].where.line, 4u);
+  EXPECT_EQ(r.problems[0].errors.at(0).field, "(json)");
+}
+
+TEST(ArticleReader, StandardInputIsNamedStdin) {
+  std::istringstream input(article("from-stdin") + "\n\n" +
+                           R"({"id": "x", "title": "", "sections": [{"text": "x"}]})" + "\n");
+  auto* saved = std::cin.rdbuf(input.rdbuf());
+  Read r;
+  try {
+    r = read("-");
+  } catch (...) {
+    std::cin.rdbuf(saved);
+    throw;
+  }
+  std::cin.rdbuf(saved);
+  EXPECT_EQ(r.ids(), std::vector<std::string>{"from-stdin"});
+  ASSERT_EQ(r.articles.size(), 1u);
+  EXPECT_EQ(r.articles[0].second.file, "<stdin>");
+  EXPECT_EQ(r.problem_lines(), std::vector<std::string>{"<stdin>:3: title: must not be empty"});
+}
+
+TEST(ArticleReader, MissingFileIsAnInputErrorNamingIt) {
+  TempDir dir;
+  auto missing = (dir / "no-such-file.jsonl").string();
+  try {
+    read(missing);
+    FAIL() << "no InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find(missing), std::string::npos) << e.what();
+  }
+  try {
+    expand_inputs({missing});
+    FAIL() << "no InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find(missing), std::string::npos) << e.what();
+  }
+  // A missing input among good ones is still named.
+  write_file(dir / "ok.jsonl", article("a") + "\n");
+  try {
+    expand_inputs({(dir / "ok.jsonl").string(), missing});
+    FAIL() << "no InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("no-such-file.jsonl"), std::string::npos) << e.what();
+  }
+}
+
+TEST(ArticleReader, DirectoriesExpandRecursivelySortedOnlyJsonAndJsonl) {
+  TempDir dir;
+  auto root = dir / "archive";
+  fs::create_directories(root / "b-sub" / "deeper");
+  fs::create_directories(root / "a-sub");
+  fs::create_directories(root / "empty-dir");
+  for (const char* name : {"z.jsonl", "m.json", "b-sub/deeper/d.jsonl", "b-sub/c.jsonl",
+                           "a-sub/y.json", "notes.txt", "README", "old.jsonl.bak", "data.JSONL.gz",
+                           "b-sub/skip.md"})
+    write_file(root / name, article("x") + "\n");
+  fs::create_directories(root / "dir.jsonl");  // a directory named like a file: searched, not read
+  write_file(root / "dir.jsonl" / "inner.jsonl", article("x") + "\n");
+  write_file(dir / "first.jsonl", article("x") + "\n");
+
+  auto files = expand_inputs({(dir / "first.jsonl").string(), root.string(), "-"});
+  auto r = root.string();
+  EXPECT_EQ(files, (std::vector<std::string>{
+                       (dir / "first.jsonl").string(),
+                       r + "/a-sub/y.json",
+                       r + "/b-sub/c.jsonl",
+                       r + "/b-sub/deeper/d.jsonl",
+                       r + "/dir.jsonl/inner.jsonl",
+                       r + "/m.json",
+                       r + "/z.jsonl",
+                       "-",
+                   }));
+}
+
+TEST(ArticleReader, EveryInvalidFixtureLineIsAProblemAndEveryValidOneAnArticle) {
+  auto invalid = read(testing::source_path("tests/fixtures/invalid/articles.jsonl").string());
+  EXPECT_TRUE(invalid.articles.empty());
+  EXPECT_EQ(invalid.problems.size(), 15u);
+  auto fields = read(testing::source_path("tests/fixtures/invalid/fields.jsonl").string());
+  EXPECT_TRUE(fields.articles.empty());
+  EXPECT_EQ(fields.problems.size(), 25u);
+  auto valid = read(testing::source_path("tests/fixtures/valid/minimal.jsonl").string());
+  EXPECT_EQ(valid.ids(), (std::vector<std::string>{"minimal", "every-field"}));
+  EXPECT_TRUE(valid.problems.empty());
+}
+
+}  // namespace
+}  // namespace archive
