@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <array>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 namespace archive {
 namespace {
@@ -12,16 +11,15 @@ namespace {
 using nlohmann::json;
 
 // Limits mirror schema/article.schema.json; lengths count code points as JSON Schema does.
-constexpr std::size_t kMaxTitle = 500, kMaxUrl = 2048, kMaxSummary = 5000,
-                      kMaxAuthor = 200, kMaxHeading = 500, kMaxText = 1000000,
-                      kMaxKeyPhrase = 200;
-constexpr std::size_t kMaxAuthors = 50, kMaxTags = 100, kMaxKeyPhrases = 50,
-                      kMaxSections = 1000, kMaxLinks = 1000;
+constexpr std::size_t kMaxTitle = 500, kMaxUrl = 2048, kMaxSummary = 5000, kMaxAuthor = 200,
+                      kMaxHeading = 500, kMaxText = 1000000, kMaxKeyPhrase = 200;
+constexpr std::size_t kMaxAuthors = 50, kMaxTags = 100, kMaxKeyPhrases = 50, kMaxSections = 1000,
+                      kMaxLinks = 1000;
 
 const std::set<std::string, std::less<>> kArticleFields = {
-    "id",      "url",    "title",           "kind",        "published",
-    "updated", "authors", "tags",           "summary",     "access",
-    "headings_public",   "key_phrases",     "sections",    "links"};
+    "id",       "url",  "title",   "kind",   "published",       "updated",
+    "authors",  "tags", "summary", "access", "headings_public", "key_phrases",
+    "sections", "links"};
 const std::set<std::string, std::less<>> kSectionFields = {"heading", "access", "text"};
 
 std::size_t code_points(std::string_view utf8) {
@@ -41,8 +39,7 @@ class Checker {
   void unknown_fields(const json& object, const std::set<std::string, std::less<>>& known,
                       const std::string& path) {
     for (const auto& [key, value] : object.items())
-      if (!known.contains(key))
-        fail(path.empty() ? key : path + "." + key, "unknown field");
+      if (!known.contains(key)) fail(path.empty() ? key : path + "." + key, "unknown field");
   }
 
   std::optional<std::string> string(const json& value, const std::string& field,
@@ -85,16 +82,16 @@ class Checker {
 
   // Reads an array, checking each item with `item(value, field_path)`.
   template <typename Item>
-  auto array(const json& value, const std::string& field, std::size_t max_items,
-             Item item) -> std::vector<typename decltype(item(value, field))::value_type> {
+  auto array(const json& value, const std::string& field, std::size_t max_items, Item item)
+      -> std::vector<typename decltype(item(value, field))::value_type> {
     std::vector<typename decltype(item(value, field))::value_type> out;
     if (!value.is_array()) {
       fail(field, "must be an array, not " + std::string(value.type_name()));
       return out;
     }
     if (value.size() > max_items)
-      fail(field, "has " + std::to_string(value.size()) + " items, at most " +
-                      std::to_string(max_items));
+      fail(field,
+           "has " + std::to_string(value.size()) + " items, at most " + std::to_string(max_items));
     for (std::size_t i = 0; i < value.size() && i < max_items; ++i)
       if (auto v = item(value[i], field + "[" + std::to_string(i) + "]")) out.push_back(*v);
     return out;
@@ -169,35 +166,46 @@ ArticleOrErrors parse_article(const json& value) {
     auto it = value.find(name);
     return it == value.end() ? nullptr : &*it;
   };
-  auto nonempty_text = [&](const json& v, const std::string& f) { return check.string(v, f, 1, kMaxAuthor); };
+  auto nonempty_text = [&](const json& v, const std::string& f) {
+    return check.string(v, f, 1, kMaxAuthor);
+  };
 
-  if (auto v = field("id")) a.id = check.slug(*v, "id").value_or("");
-  else check.fail("id", "is required");
-  if (auto v = field("title")) a.title = check.string(*v, "title", 1, kMaxTitle).value_or("");
-  else check.fail("title", "is required");
+  if (auto v = field("id"))
+    a.id = check.slug(*v, "id").value_or("");
+  else
+    check.fail("id", "is required");
+  if (auto v = field("title"))
+    a.title = check.string(*v, "title", 1, kMaxTitle).value_or("");
+  else
+    check.fail("title", "is required");
   if (auto v = field("url")) a.url = check.string(*v, "url", 1, kMaxUrl).value_or("");
   if (auto v = field("kind")) a.kind = check.slug(*v, "kind").value_or("");
   if (auto v = field("published")) a.published = check.date(*v, "published");
   if (auto v = field("updated")) a.updated = check.date(*v, "updated");
-  if (auto v = field("summary")) a.summary = check.string(*v, "summary", 0, kMaxSummary).value_or("");
+  if (auto v = field("summary"))
+    a.summary = check.string(*v, "summary", 0, kMaxSummary).value_or("");
   if (auto v = field("access")) a.access = check.access(*v, "access").value_or(Access::Public);
   if (auto v = field("headings_public")) {
-    if (v->is_boolean()) a.headings_public = v->get<bool>();
-    else check.fail("headings_public", "must be true or false");
+    if (v->is_boolean())
+      a.headings_public = v->get<bool>();
+    else
+      check.fail("headings_public", "must be true or false");
   }
   if (auto v = field("authors")) a.authors = check.array(*v, "authors", kMaxAuthors, nonempty_text);
   if (auto v = field("tags"))
-    a.tags = check.array(*v, "tags", kMaxTags, [&](const json& x, const std::string& f) { return check.slug(x, f); });
+    a.tags = check.array(*v, "tags", kMaxTags,
+                         [&](const json& x, const std::string& f) { return check.slug(x, f); });
   if (auto v = field("links"))
-    a.links = check.array(*v, "links", kMaxLinks, [&](const json& x, const std::string& f) { return check.slug(x, f); });
+    a.links = check.array(*v, "links", kMaxLinks,
+                          [&](const json& x, const std::string& f) { return check.slug(x, f); });
   if (auto v = field("key_phrases"))
-    a.key_phrases = check.array(*v, "key_phrases", kMaxKeyPhrases, [&](const json& x, const std::string& f) {
-      return check.string(x, f, 2, kMaxKeyPhrase);
-    });
+    a.key_phrases = check.array(
+        *v, "key_phrases", kMaxKeyPhrases,
+        [&](const json& x, const std::string& f) { return check.string(x, f, 2, kMaxKeyPhrase); });
   if (auto v = field("sections")) {
-    a.sections = check.array(*v, "sections", kMaxSections, [&](const json& x, const std::string& f) {
-      return read_section(check, x, f, a.access);
-    });
+    a.sections = check.array(
+        *v, "sections", kMaxSections,
+        [&](const json& x, const std::string& f) { return read_section(check, x, f, a.access); });
     if (v->is_array() && v->empty()) check.fail("sections", "must hold at least one section");
   } else {
     check.fail("sections", "is required");

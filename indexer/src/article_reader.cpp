@@ -5,7 +5,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-
 #include <nlohmann/json.hpp>
 
 namespace archive {
@@ -94,8 +93,9 @@ void read_jsonl(std::istream& in, const std::string& name, const ArticleSink& on
   for (std::size_t number = 1; reader.next(line, too_long); ++number) {
     SourcePosition where{name, number, reader.consumed()};
     if (too_long) {
-      on_problem({where, {{"(line)", "longer than " + std::to_string(kMaxLineBytes >> 20) +
-                                         " MiB; one article per line"}}});
+      on_problem({where,
+                  {{"(line)", "longer than " + std::to_string(kMaxLineBytes >> 20) +
+                                  " MiB; one article per line"}}});
       continue;
     }
     if (std::all_of(line.begin(), line.end(), [](unsigned char c) { return std::isspace(c); }))

@@ -1,8 +1,7 @@
 #include "archive/document_builder.hpp"
 
-#include <unordered_map>
-
 #include <nlohmann/json.hpp>
+#include <unordered_map>
 
 #include "archive/layout.hpp"
 

@@ -1,10 +1,10 @@
 #include "archive/index_command.hpp"
 
+#include <xapian.h>
+
 #include <cmath>
 #include <cstdio>
 #include <ostream>
-
-#include <xapian.h>
 
 #include "archive/article_reader.hpp"
 #include "archive/generation_store.hpp"

@@ -1,17 +1,17 @@
 #include "archive/index_run.hpp"
 
+#include <xapian.h>
+
 #include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 #include <thread>
 #include <unordered_map>
-
-#include <nlohmann/json.hpp>
-#include <xapian.h>
 
 #include "archive/article_reader.hpp"
 #include "archive/document_builder.hpp"
@@ -243,10 +243,11 @@ void write_manifest(const fs::path& work, const IndexReport& report, Xapian::doc
                     Xapian::doccount full_docs) {
   nlohmann::json manifest = {{"format", 1},
                              {"documents", {{"public", public_docs}, {"full", full_docs}}},
-                             {"run", {{"indexed", report.indexed},
-                                      {"updated", report.updated},
-                                      {"deleted", report.deleted},
-                                      {"skipped", report.skipped}}}};
+                             {"run",
+                              {{"indexed", report.indexed},
+                               {"updated", report.updated},
+                               {"deleted", report.deleted},
+                               {"skipped", report.skipped}}}};
   std::ofstream(work / layout::kManifestFile) << manifest.dump(2) << '\n';
 }
 
@@ -260,8 +261,8 @@ int IndexReport::exit_status() const {
 std::string IndexReport::summary() const {
   std::ostringstream out;
   out.precision(1);
-  out << std::fixed << "indexed " << indexed << ", updated " << updated << ", deleted "
-      << deleted << ", skipped " << skipped << " in " << seconds << " s ("
+  out << std::fixed << "indexed " << indexed << ", updated " << updated << ", deleted " << deleted
+      << ", skipped " << skipped << " in " << seconds << " s ("
       << static_cast<long>((indexed + updated) / std::max(seconds, 1e-3)) << " articles/s)";
   if (published)
     out << "; published " << generation;
@@ -275,7 +276,8 @@ IndexReport run_index(const IndexOptions& options, const ProgressSink& progress)
   auto files = expand_inputs(options.inputs);
   // An index kept inside the archive directory is not input: its manifest.json would be
   // read as an (invalid) article and fail every run after the first.
-  std::erase_if(files, [&](const std::string& f) { return f != "-" && is_inside(f, options.index); });
+  std::erase_if(files,
+                [&](const std::string& f) { return f != "-" && is_inside(f, options.index); });
   GenerationStore store(options.index);
   IndexReport report;
   auto current = store.current();
@@ -298,10 +300,9 @@ IndexReport run_index(const IndexOptions& options, const ProgressSink& progress)
           file,
           [&](Article&& article, const SourcePosition& where) {
             if (auto earlier = ledger.seen_at(article.id))
-              report.warnings.push_back(where.file + ":" + std::to_string(where.line) +
-                                        ": id: \"" + article.id + "\" also at " + earlier->file +
-                                        ":" + std::to_string(earlier->line) +
-                                        "; the later article wins");
+              report.warnings.push_back(where.file + ":" + std::to_string(where.line) + ": id: \"" +
+                                        article.id + "\" also at " + earlier->file + ":" +
+                                        std::to_string(earlier->line) + "; the later article wins");
             bool is_update = ledger.existed(article.id) || ledger.seen_at(article.id);
             ledger.see(article.id, where);
             ++(is_update ? report.updated : report.indexed);

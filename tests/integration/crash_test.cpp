@@ -20,12 +20,13 @@ using namespace std::chrono_literals;
 // also holding members-only text.
 std::string generated_archive(int count, int length, unsigned seed) {
   std::mt19937 random(seed);
-  static const char* kSyllables[] = {"ka", "lo", "mi", "ru", "sen", "ta", "vo", "zi", "pra",
-                                     "del", "nor", "qui", "bex", "fa", "gu", "hin"};
+  static const char* kSyllables[] = {"ka",  "lo",  "mi",  "ru",  "sen", "ta", "vo", "zi",
+                                     "pra", "del", "nor", "qui", "bex", "fa", "gu", "hin"};
   std::vector<std::string> vocabulary;
   for (int i = 0; i < 4000; ++i) {
     std::string word;
-    for (int s = 0, n = 2 + static_cast<int>(random() % 3); s < n; ++s) word += kSyllables[random() % 16];
+    for (int s = 0, n = 2 + static_cast<int>(random() % 3); s < n; ++s)
+      word += kSyllables[random() % 16];
     vocabulary.push_back(word);
   }
   auto text = [&](int n) {
@@ -34,7 +35,8 @@ std::string generated_archive(int count, int length, unsigned seed) {
       if (i) out += ' ';
       // Zipf-like: small indexes far more often.
       auto r = static_cast<double>(random()) / random.max();
-      out += vocabulary[static_cast<std::size_t>(r * r * r * vocabulary.size()) % vocabulary.size()];
+      out +=
+          vocabulary[static_cast<std::size_t>(r * r * r * vocabulary.size()) % vocabulary.size()];
     }
     return out;
   };
@@ -56,11 +58,12 @@ std::string generated_archive(int count, int length, unsigned seed) {
 class KilledIndexer : public ::testing::Test {
  protected:
   void SetUp() override {
-    write_file(dir_ / "small.jsonl",
-               jsonl({simple_article("a", "Alpha", "glimmerstone basalt"),
-                      {{"id", "m"}, {"title", "Members"}, {"access", "members"},
-                       {"sections", {{{"text", "obsidian basalt"}}}}},
-                      simple_article("c", "Gamma", "pumice basalt")}));
+    write_file(dir_ / "small.jsonl", jsonl({simple_article("a", "Alpha", "glimmerstone basalt"),
+                                            {{"id", "m"},
+                                             {"title", "Members"},
+                                             {"access", "members"},
+                                             {"sections", {{{"text", "obsidian basalt"}}}}},
+                                            simple_article("c", "Gamma", "pumice basalt")}));
     auto r = index_run(index(), {(dir_ / "small.jsonl").string()});
     ASSERT_EQ(r.status, 0) << r.err;
     write_file(dir_ / "big.jsonl", generated_archive(kBigArticles, 500, 7));
@@ -72,9 +75,12 @@ class KilledIndexer : public ::testing::Test {
 
   std::vector<std::string> answers() {
     std::vector<std::string> out;
-    for (const auto& q : std::vector<std::vector<std::string>>{
-             {"basalt"}, {"glimmerstone"}, {"--as", "member", "basalt"},
-             {"--as", "member", "obsidian"}, {"--facets", "--tag", "generated"}, {"kalo"}}) {
+    for (const auto& q : std::vector<std::vector<std::string>>{{"basalt"},
+                                                               {"glimmerstone"},
+                                                               {"--as", "member", "basalt"},
+                                                               {"--as", "member", "obsidian"},
+                                                               {"--facets", "--tag", "generated"},
+                                                               {"kalo"}}) {
       auto r = search_run(index(), q);
       EXPECT_EQ(r.status, 0) << r.err;
       out.push_back(without_took_ms(r.out));
@@ -108,9 +114,9 @@ TEST_F(KilledIndexer, KilledAtAnyMomentLeavesThePublishedIndexAsItWas) {
     auto pid = start_big();
     std::this_thread::sleep_for(delay);
     int status = kill_and_wait(pid);
-    ASSERT_EQ(status, 128 + SIGKILL) << "the run ended before the kill at " << delay.count()
-                                      << " ms; make the input bigger\n"
-                                      << read_file(dir_ / "err.txt");
+    ASSERT_EQ(status, 128 + SIGKILL)
+        << "the run ended before the kill at " << delay.count() << " ms; make the input bigger\n"
+        << read_file(dir_ / "err.txt");
     expect_untouched("killed after " + std::to_string(delay.count()) + " ms");
   }
   // The kills left build directories behind (at least the later ones had started one).

@@ -119,9 +119,10 @@ TEST_F(HttpApi, SearchFiltersSortsAndPages) {
   }
   // Two pages of 3 are the first 6 of one page of 6.
   auto six = ids_of(http.get("/v1/search?q=recovery%20running&limit=6&facets=0").json()["results"]);
-  auto first = ids_of(http.get("/v1/search?q=recovery%20running&limit=3&facets=0").json()["results"]);
-  auto second =
-      ids_of(http.get("/v1/search?q=recovery%20running&limit=3&offset=3&facets=0").json()["results"]);
+  auto first =
+      ids_of(http.get("/v1/search?q=recovery%20running&limit=3&facets=0").json()["results"]);
+  auto second = ids_of(
+      http.get("/v1/search?q=recovery%20running&limit=3&offset=3&facets=0").json()["results"]);
   first.insert(first.end(), second.begin(), second.end());
   EXPECT_EQ(first, six);
 
@@ -137,18 +138,21 @@ TEST_F(HttpApi, SuggestCompletesWordsAndTitles) {
   auto body = r.json();
   EXPECT_EQ(body["query"], "hamstr");
   bool completed = false;
-  for (const auto& c : body["completions"]) completed |= c.get<std::string>().rfind("hamstring", 0) == 0;
+  for (const auto& c : body["completions"])
+    completed |= c.get<std::string>().rfind("hamstring", 0) == 0;
   EXPECT_TRUE(completed) << body;
   ASSERT_FALSE(body["titles"].empty()) << body;
-  EXPECT_EQ(body["titles"][0], json({{"id", ids::kPublic},
-                                     {"title", "Hamstring Stretching: What Helps and What Does Not"},
-                                     {"url", "https://archive.example/hamstring-stretching"}}));
+  EXPECT_EQ(body["titles"][0],
+            json({{"id", ids::kPublic},
+                  {"title", "Hamstring Stretching: What Helps and What Does Not"},
+                  {"url", "https://archive.example/hamstring-stretching"}}));
   EXPECT_GE(body["took_ms"].get<double>(), 0.0);
 
   auto two = http.get("/v1/suggest?q=foam%20ro&limit=2").json();
   EXPECT_LE(two["completions"].size(), 2u);
   EXPECT_LE(two["titles"].size(), 2u);
-  for (const auto& c : two["completions"]) EXPECT_EQ(c.get<std::string>().rfind("foam ro", 0), 0u) << two;
+  for (const auto& c : two["completions"])
+    EXPECT_EQ(c.get<std::string>().rfind("foam ro", 0), 0u) << two;
 }
 
 TEST_F(HttpApi, ArticleShowsMetadataAndPublicOutline) {
@@ -156,7 +160,8 @@ TEST_F(HttpApi, ArticleShowsMetadataAndPublicOutline) {
   auto r = http.get(std::string("/v1/articles/") + ids::kHiddenSection);
   ASSERT_EQ(r.status, 200) << r.body;
   auto a = r.json();
-  EXPECT_EQ(a, json::parse(R"({"id":"running-injuries","url":"https://archive.example/running-injuries",
+  EXPECT_EQ(
+      a, json::parse(R"({"id":"running-injuries","url":"https://archive.example/running-injuries",
     "title":"Common Running Injuries and How Long They Take","kind":"article","access":"public",
     "published":"2016-07-07","updated":"2021-09-30","authors":["Lee Okafor"],
     "tags":["running","injury","evidence"],
@@ -190,10 +195,12 @@ TEST_F(HttpApi, RelatedArticlesGiveTheirReasons) {
 
 TEST_F(HttpApi, DraftRelatedNeedsAnEditorAndAnswersWithNullId) {
   auto http = server_->http();
-  std::string draft = R"({"text": "Hamstring stretching before running: hold each stretch thirty seconds.", "limit": 3})";
+  std::string draft =
+      R"({"text": "Hamstring stretching before running: hold each stretch thirty seconds.", "limit": 3})";
   expect_error(http.post("/v1/related", draft), 403, "forbidden", "editor");
   expect_error(http.post("/v1/related", draft, server_->member_token()), 403, "forbidden");
-  expect_error(http.post("/v1/related", draft, server_->unlock_token({ids::kPublic})), 403, "forbidden");
+  expect_error(http.post("/v1/related", draft, server_->unlock_token({ids::kPublic})), 403,
+               "forbidden");
   auto r = http.post("/v1/related", draft, server_->editor_token());
   ASSERT_EQ(r.status, 200) << r.body;
   auto body = r.json();
@@ -204,9 +211,10 @@ TEST_F(HttpApi, DraftRelatedNeedsAnEditorAndAnswersWithNullId) {
 
 TEST_F(HttpApi, DraftRelatedFindsArticlesLikeTheDraft) {
   auto http = server_->http();
-  auto r = http.post("/v1/related",
-                     R"({"text": "Hamstring stretching before running: hold each stretch for thirty seconds and breathe slowly.", "limit": 3})",
-                     server_->editor_token());
+  auto r = http.post(
+      "/v1/related",
+      R"({"text": "Hamstring stretching before running: hold each stretch for thirty seconds and breathe slowly.", "limit": 3})",
+      server_->editor_token());
   ASSERT_EQ(r.status, 200) << r.body;
   auto body = r.json();
   EXPECT_FALSE(body["key_terms"].empty()) << body;
@@ -235,9 +243,9 @@ TEST_F(HttpApi, DraftRelatedTakesDraftsUpToItsLimit) {
   auto r = http.post("/v1/related", json({{"text", draft(190000)}, {"limit", 2}}).dump(),
                      server_->editor_token());
   EXPECT_EQ(r.status, 200) << r.body.substr(0, 300) << r.failure;
-  expect_error(http.post("/v1/related", json({{"text", draft(250000)}}).dump(),
-                         server_->editor_token()),
-               400, "invalid_query", "text");
+  expect_error(
+      http.post("/v1/related", json({{"text", draft(250000)}}).dump(), server_->editor_token()),
+      400, "invalid_query", "text");
 }
 
 TEST_F(HttpApi, ParameterErrorsAreFourHundredsWithStableCodes) {
@@ -288,9 +296,10 @@ TEST_F(HttpApi, ParameterErrorsAreFourHundredsWithStableCodes) {
     expect_error(http.get(c.target), 400, c.code, c.mention);
   }
   // The limits themselves are accepted.
-  for (const char* ok : {"/v1/search?limit=1", "/v1/search?limit=100", "/v1/search?offset=9999&limit=1",
-                         "/v1/suggest?q=ab&limit=1", "/v1/suggest?q=ab&limit=20",
-                         "/v1/articles/hamstring-stretching/related?limit=100"}) {
+  for (const char* ok :
+       {"/v1/search?limit=1", "/v1/search?limit=100", "/v1/search?offset=9999&limit=1",
+        "/v1/suggest?q=ab&limit=1", "/v1/suggest?q=ab&limit=20",
+        "/v1/articles/hamstring-stretching/related?limit=100"}) {
     EXPECT_EQ(http.get(ok).status, 200) << ok;
   }
   std::string q1024(1024, 'a');
@@ -301,7 +310,8 @@ TEST_F(HttpApi, ParameterErrorsAreFourHundredsWithStableCodes) {
 TEST_F(HttpApi, NotFoundAndBodyErrors) {
   auto http = server_->http();
   expect_error(http.get("/v1/articles/no-such-article"), 404, "not_found");
-  expect_error(http.get("/v1/articles/no-such-article/related"), 404, "not_found", "no-such-article");
+  expect_error(http.get("/v1/articles/no-such-article/related"), 404, "not_found",
+               "no-such-article");
   expect_error(http.get("/v1/no-such-endpoint"), 404, "not_found");
   expect_error(http.get("/v1/articles/"), 404, "not_found");
   expect_error(http.get("/v2/search?q=sleep"), 404, "not_found");
@@ -310,10 +320,14 @@ TEST_F(HttpApi, NotFoundAndBodyErrors) {
   expect_error(http.post("/v1/related", "[]", editor), 400, "invalid_body");
   expect_error(http.post("/v1/related", R"({"text": 5})", editor), 400, "invalid_body");
   expect_error(http.post("/v1/related", R"({"limit": 5})", editor), 400, "invalid_body");
-  expect_error(http.post("/v1/related", R"({"text": "x", "limit": "5"})", editor), 400, "invalid_body", "limit");
-  expect_error(http.post("/v1/related", R"({"text": "x", "limit": -1})", editor), 400, "invalid_body", "limit");
-  expect_error(http.post("/v1/related", R"({"text": "x", "limit": 0})", editor), 400, "invalid_query", "limit");
-  expect_error(http.post("/v1/related", R"({"text": "x", "limit": 1000})", editor), 400, "invalid_query", "limit");
+  expect_error(http.post("/v1/related", R"({"text": "x", "limit": "5"})", editor), 400,
+               "invalid_body", "limit");
+  expect_error(http.post("/v1/related", R"({"text": "x", "limit": -1})", editor), 400,
+               "invalid_body", "limit");
+  expect_error(http.post("/v1/related", R"({"text": "x", "limit": 0})", editor), 400,
+               "invalid_query", "limit");
+  expect_error(http.post("/v1/related", R"({"text": "x", "limit": 1000})", editor), 400,
+               "invalid_query", "limit");
   std::string big = json({{"text", std::string((1 << 20) + 100, 'a')}}).dump();
   expect_error(http.post("/v1/related", big, editor), 413, "payload_too_large");
   // The connection is still usable, and so is the server.
@@ -323,7 +337,8 @@ TEST_F(HttpApi, NotFoundAndBodyErrors) {
 TEST_F(HttpApi, InvalidUtf8OutsideTheQueryIsAFourHundredNotAFiveHundred) {
   auto http = server_->http();
   expect_error(http.get("/v1/search?%FF=1"), 400, "invalid_parameter");
-  expect_error(http.get("/v1/search?" + std::string(39, 'a') + "%C3%A9=1"), 400, "invalid_parameter");
+  expect_error(http.get("/v1/search?" + std::string(39, 'a') + "%C3%A9=1"), 400,
+               "invalid_parameter");
   expect_error(http.get("/v1/articles/%FF/related"), 404, "not_found");
   expect_error(http.get("/v1/articles/%FF"), 404, "not_found");
 }
@@ -331,13 +346,56 @@ TEST_F(HttpApi, InvalidUtf8OutsideTheQueryIsAFourHundredNotAFiveHundred) {
 TEST_F(HttpApi, HostileQueriesNeverFailTheServer) {
   auto http = server_->http();
   std::vector<std::string> queries = {
-      "(((((", ")))))", "a* b* c*", "*", "**", "s*", "NOT", "NOT NOT", "AND", "OR OR OR",
-      "\"", "\"\"\"", "\"stretching", "title:", "title:(", "tag:", "kind:", "year:", "id:",
-      "links:", "author:", "date:", "date:..", "date:2020..", "date:2019..2018", "year:abc..def",
-      "year:1..99999999999999999999", "+", "-", "+-+-", "a NEAR b", "a NEAR/999999 b",
-      "a ADJ/3 b", "stretching^10", "~stretching", "stretching~", "\\", "%", "&", "=",
-      "'", "`", "<script>", "\xC3\xA9t\xC3\xA9", "\xF0\x9F\x98\x80", "\xE2\x80\x8B",
-      std::string("a\0b", 3), "\t\n\r", "title:\"", "(title:a OR tag:b) AND NOT (kind:c",
+      "(((((",
+      ")))))",
+      "a* b* c*",
+      "*",
+      "**",
+      "s*",
+      "NOT",
+      "NOT NOT",
+      "AND",
+      "OR OR OR",
+      "\"",
+      "\"\"\"",
+      "\"stretching",
+      "title:",
+      "title:(",
+      "tag:",
+      "kind:",
+      "year:",
+      "id:",
+      "links:",
+      "author:",
+      "date:",
+      "date:..",
+      "date:2020..",
+      "date:2019..2018",
+      "year:abc..def",
+      "year:1..99999999999999999999",
+      "+",
+      "-",
+      "+-+-",
+      "a NEAR b",
+      "a NEAR/999999 b",
+      "a ADJ/3 b",
+      "stretching^10",
+      "~stretching",
+      "stretching~",
+      "\\",
+      "%",
+      "&",
+      "=",
+      "'",
+      "`",
+      "<script>",
+      "\xC3\xA9t\xC3\xA9",
+      "\xF0\x9F\x98\x80",
+      "\xE2\x80\x8B",
+      std::string("a\0b", 3),
+      "\t\n\r",
+      "title:\"",
+      "(title:a OR tag:b) AND NOT (kind:c",
   };
   std::string many_terms;
   for (int i = 0; i < 100; ++i) many_terms.append("w").append(std::to_string(i)).append("* ");
@@ -424,8 +482,8 @@ TEST_F(HttpCors, PreflightIsNoContent) {
                                            {"Access-Control-Request-Method", "POST"}});
   EXPECT_EQ(post.status, 204);
   EXPECT_EQ(post.header("Access-Control-Allow-Origin"), "https://admin.example");
-  auto other = http.options("/v1/search", {{"Origin", "https://evil.example"},
-                                           {"Access-Control-Request-Method", "GET"}});
+  auto other = http.options(
+      "/v1/search", {{"Origin", "https://evil.example"}, {"Access-Control-Request-Method", "GET"}});
   EXPECT_EQ(other.status, 204);
   EXPECT_FALSE(other.has_header("Access-Control-Allow-Origin"));
 }
@@ -443,32 +501,35 @@ TEST_F(HttpApi, MetricsCountRoutesStatusesAndTheIndex) {
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(r.header("Content-Type").rfind("text/plain", 0), 0u) << r.header("Content-Type");
   const auto& m = r.body;
-  for (const char* line : {
-           "archive_requests_total{route=\"/v1/search\",status=\"200\"} 3\n",
-           "archive_requests_total{route=\"/v1/search\",status=\"400\"} 1\n",
-           "archive_requests_total{route=\"/v1/search\",status=\"401\"} 1\n",
-           "archive_requests_total{route=\"/v1/articles/{id}\",status=\"404\"} 1\n",
-           "archive_requests_total{route=\"/v1/articles/{id}\",status=\"200\"} 1\n",
-           "archive_requests_total{route=\"/v1/articles/{id}/related\",status=\"200\"} 1\n",
-           "archive_requests_total{route=\"/v1/suggest\",status=\"200\"} 1\n",
-           "# TYPE archive_request_duration_seconds histogram\n",
-           "archive_request_duration_seconds_bucket{route=\"/v1/search\",le=\"+Inf\"} 5\n",
-           "archive_request_duration_seconds_count{route=\"/v1/search\"} 5\n",
-           "archive_index_generation 1\n",
-           "archive_index_documents{tier=\"public\"} 10\n",
-           "archive_index_documents{tier=\"full\"} 10\n"}) {
+  for (const char* line :
+       {"archive_requests_total{route=\"/v1/search\",status=\"200\"} 3\n",
+        "archive_requests_total{route=\"/v1/search\",status=\"400\"} 1\n",
+        "archive_requests_total{route=\"/v1/search\",status=\"401\"} 1\n",
+        "archive_requests_total{route=\"/v1/articles/{id}\",status=\"404\"} 1\n",
+        "archive_requests_total{route=\"/v1/articles/{id}\",status=\"200\"} 1\n",
+        "archive_requests_total{route=\"/v1/articles/{id}/related\",status=\"200\"} 1\n",
+        "archive_requests_total{route=\"/v1/suggest\",status=\"200\"} 1\n",
+        "# TYPE archive_request_duration_seconds histogram\n",
+        "archive_request_duration_seconds_bucket{route=\"/v1/search\",le=\"+Inf\"} 5\n",
+        "archive_request_duration_seconds_count{route=\"/v1/search\"} 5\n",
+        "archive_index_generation 1\n", "archive_index_documents{tier=\"public\"} 10\n",
+        "archive_index_documents{tier=\"full\"} 10\n"}) {
     EXPECT_NE(m.find(line), std::string::npos) << "missing: " << line << "\n" << m;
   }
-  EXPECT_NE(m.find("archive_request_duration_seconds_sum{route=\"/v1/search\"} "), std::string::npos);
+  EXPECT_NE(m.find("archive_request_duration_seconds_sum{route=\"/v1/search\"} "),
+            std::string::npos);
   // Routes are templates: ids and query strings never become label values.
   EXPECT_EQ(m.find(ids::kPublic), std::string::npos) << m;
   EXPECT_EQ(m.find("no-such-article"), std::string::npos) << m;
   EXPECT_EQ(m.find("sleep"), std::string::npos) << m;
 
   server_->publish(make_http_archive().jsonl);
-  EXPECT_TRUE(eventually([&] {
-    return http.get("/metrics").body.find("archive_index_generation 2\n") != std::string::npos;
-  }, 3s)) << http.get("/metrics").body;
+  EXPECT_TRUE(eventually(
+      [&] {
+        return http.get("/metrics").body.find("archive_index_generation 2\n") != std::string::npos;
+      },
+      3s))
+      << http.get("/metrics").body;
 }
 
 class HttpBusy : public HttpApi {

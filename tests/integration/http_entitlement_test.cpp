@@ -72,8 +72,8 @@ TEST_F(HttpEntitlement, SearchResultsSnippetsFacetsAndCounts) {
     expect_no_canaries(from_index(http.get(target + "&sort=newest")), target + "&sort=newest");
   }
   // Searches anonymous callers do get results for: no snippet or facet from member text.
-  for (const char* q : {"recovery", "stretching%20sleep", "members", "week%20routine", "s*",
-                        "zqcanary*", "zq*"}) {
+  for (const char* q :
+       {"recovery", "stretching%20sleep", "members", "week%20routine", "s*", "zqcanary*", "zq*"}) {
     auto target = std::string("/v1/search?limit=100&q=") + q;
     auto r = http.get(target);
     ASSERT_EQ(r.status, 200) << r.body;
@@ -103,15 +103,19 @@ TEST_F(HttpEntitlement, HiddenHeadingsStayHidden) {
   EXPECT_FALSE(http.get("/v1/search?q=clinic", member_).json()["results"].empty());
   auto outline = http.get(std::string("/v1/articles/") + ids::kHiddenSection).body;
   EXPECT_EQ(outline.find(kHiddenHeading), std::string::npos) << outline;
-  EXPECT_NE(http.get(std::string("/v1/articles/") + ids::kHiddenSection, member_).body.find(kHiddenHeading),
+  EXPECT_NE(http.get(std::string("/v1/articles/") + ids::kHiddenSection, member_)
+                .body.find(kHiddenHeading),
             std::string::npos);
   auto suggest = http.get("/v1/suggest?limit=20&q=clin");
   EXPECT_EQ(suggest.body.find("clinic"), std::string::npos) << suggest.body;
-  EXPECT_NE(http.get("/v1/suggest?limit=20&q=clin", member_).body.find("clinic"), std::string::npos);
+  EXPECT_NE(http.get("/v1/suggest?limit=20&q=clin", member_).body.find("clinic"),
+            std::string::npos);
   // An article with no public section shows no outline at all.
   auto members_only = http.get(std::string("/v1/articles/") + ids::kMembersOnly).json();
   EXPECT_TRUE(members_only["outline"].empty()) << members_only;
-  EXPECT_FALSE(http.get(std::string("/v1/articles/") + ids::kMembersOnly, member_).json()["outline"].empty());
+  EXPECT_FALSE(http.get(std::string("/v1/articles/") + ids::kMembersOnly, member_)
+                   .json()["outline"]
+                   .empty());
 }
 
 TEST_F(HttpEntitlement, SuggestCompletions) {
@@ -120,14 +124,15 @@ TEST_F(HttpEntitlement, SuggestCompletions) {
     SCOPED_TRACE(n);
     for (std::size_t letters : {2u, 4u, 8u, 12u}) {
       auto q = canary(n).substr(0, letters);
-      for (const std::string& target : {"/v1/suggest?limit=20&q=" + q,
-                                        "/v1/suggest?limit=20&q=sleep%20" + q,
-                                        "/v1/suggest?limit=20&q=%22" + q}) {
+      for (const std::string& target :
+           {"/v1/suggest?limit=20&q=" + q, "/v1/suggest?limit=20&q=sleep%20" + q,
+            "/v1/suggest?limit=20&q=%22" + q}) {
         auto r = http.get(target);
         ASSERT_EQ(r.status, 200) << r.body;
         auto body = r.json();
         for (const auto& completion : body["completions"])
-          EXPECT_EQ(completion.get<std::string>().find("zq"), std::string::npos) << target << r.body;
+          EXPECT_EQ(completion.get<std::string>().find("zq"), std::string::npos)
+              << target << r.body;
         EXPECT_TRUE(body["titles"].empty() || target.find("sleep") != std::string::npos) << r.body;
         expect_no_canaries(from_index(r), target);
       }
@@ -151,8 +156,10 @@ TEST_F(HttpEntitlement, SpellingCorrections) {
       auto target = "/v1/search?q=" + url_encode(q);
       auto anonymous = http.get(target);
       ASSERT_EQ(anonymous.status, 200);
-      EXPECT_EQ(anonymous.json()["corrected_query"].get<std::string>().find("zq" + std::string("canary")),
-                std::string::npos) << anonymous.body;
+      EXPECT_EQ(
+          anonymous.json()["corrected_query"].get<std::string>().find("zq" + std::string("canary")),
+          std::string::npos)
+          << anonymous.body;
       expect_no_canaries(from_index(anonymous), target);
     }
     auto member = http.get("/v1/search?q=" + typo, member_).json();
@@ -170,8 +177,8 @@ TEST_F(HttpEntitlement, RelatedKeyTermsAndResults) {
     ASSERT_EQ(r.status, 200) << r.body;
     expect_no_canaries(r.body, target);
     auto m = http.get(target, member_);
-    member_saw |= m.body.find(canary(1)) != std::string::npos ||
-                  m.body.find(canary(3)) != std::string::npos;
+    member_saw |=
+        m.body.find(canary(1)) != std::string::npos || m.body.find(canary(3)) != std::string::npos;
     // An unlock of another page changes nothing here.
     auto unlocked_other = http.get(target, server_->unlock_token({"sleep-and-recovery"}));
     expect_no_canaries(unlocked_other.body, target + " (unlock of another page)");
@@ -183,8 +190,8 @@ TEST_F(HttpEntitlement, RelatedKeyTermsAndResults) {
 
 TEST_F(HttpEntitlement, ArticleOutlines) {
   auto http = server_->http();
-  for (const char* id : {ids::kPublic, ids::kTeased, ids::kHiddenSection, ids::kUnlockable,
-                         ids::kMembersOnly}) {
+  for (const char* id :
+       {ids::kPublic, ids::kTeased, ids::kHiddenSection, ids::kUnlockable, ids::kMembersOnly}) {
     auto target = std::string("/v1/articles/") + id;
     auto r = http.get(target);
     ASSERT_EQ(r.status, 200) << r.body;
@@ -192,7 +199,8 @@ TEST_F(HttpEntitlement, ArticleOutlines) {
     auto article = r.json();
     for (const auto& entry : article["outline"]) {
       if (entry["access"] == "members") {
-        EXPECT_EQ(id, std::string(ids::kTeased)) << "only teased member headings are public: " << r.body;
+        EXPECT_EQ(id, std::string(ids::kTeased))
+            << "only teased member headings are public: " << r.body;
       }
     }
   }
@@ -262,8 +270,11 @@ TEST_F(HttpEntitlement, TokensAndCanariesNeverReachTheLog) {
     EXPECT_EQ(http.get("/v1/articles/" + canary(n) + "/related").status, 404);
     EXPECT_EQ(http.get("/v1/search?" + canary(n) + "=1").status, 400);
   }
-  EXPECT_EQ(http.post("/v1/related", json({{"text", "draft " + canary(1)}}).dump(), editor).status, 200);
-  EXPECT_EQ(http.get("/v1/search?q=sleep", "", {{"Authorization", "Basic " + base64url(canary(2))}}).status, 401);
+  EXPECT_EQ(http.post("/v1/related", json({{"text", "draft " + canary(1)}}).dump(), editor).status,
+            200);
+  EXPECT_EQ(http.get("/v1/search?q=sleep", "", {{"Authorization", "Basic " + base64url(canary(2))}})
+                .status,
+            401);
   // Positive control: the requests carried the canaries, and got them back.
   for (int n = 1; n <= int(kSecrets); ++n) EXPECT_NE(seen.find(canary(n)), std::string::npos) << n;
 

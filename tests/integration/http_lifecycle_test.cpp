@@ -1,13 +1,12 @@
 // archive-serve's life: serving before anything is published, picking up new generations
 // under load without failing a request, and stopping on SIGTERM without cutting one short.
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <atomic>
 #include <memory>
@@ -31,11 +30,11 @@ TEST(HttpLifecycle, BeforeAnyPublishOnlyHealthAnswers) {
   auto http = server.http();
   EXPECT_EQ(http.get("/healthz").status, 200);
   auto editor = server.editor_token();
-  for (const auto& r : {http.get("/readyz"), http.get("/v1/search?q=sleep"),
-                        http.get("/v1/suggest?q=sl"),
-                        http.get(std::string("/v1/articles/") + ids::kPublic),
-                        http.get(std::string("/v1/articles/") + ids::kPublic + "/related"),
-                        http.post("/v1/related", R"({"text": "sleep"})", editor)}) {
+  for (const auto& r :
+       {http.get("/readyz"), http.get("/v1/search?q=sleep"), http.get("/v1/suggest?q=sl"),
+        http.get(std::string("/v1/articles/") + ids::kPublic),
+        http.get(std::string("/v1/articles/") + ids::kPublic + "/related"),
+        http.post("/v1/related", R"({"text": "sleep"})", editor)}) {
     EXPECT_EQ(r.status, 503) << r.body;
     EXPECT_EQ(r.code(), "index_unavailable") << r.body;
     EXPECT_FALSE(r.message().empty());
@@ -71,7 +70,7 @@ TEST(HttpLifecycle, HotReloadUnderLoadFailsNoRequest) {
 
   struct Seen {
     std::mutex mutex;
-    std::string title;        // of the latest answer
+    std::string title;  // of the latest answer
     std::size_t requests = 0;
     std::vector<std::string> failures;
   } seen;
@@ -104,16 +103,19 @@ TEST(HttpLifecycle, HotReloadUnderLoadFailsNoRequest) {
     auto generation = server.publish(retitled(archive.jsonl, title), round % 2 == 0);
     auto published = Clock::now();
     // The load's own connection switches too, within about a second.
-    bool switched = eventually([&] {
-      std::lock_guard lock(seen.mutex);
-      return seen.title == title;
-    }, 1500ms, 2ms);
+    bool switched = eventually(
+        [&] {
+          std::lock_guard lock(seen.mutex);
+          return seen.title == title;
+        },
+        1500ms, 2ms);
     auto took = Clock::now() - published;
     EXPECT_TRUE(switched) << "round " << round << ": the new title was not served";
     EXPECT_LT(took, 1200ms) << "round " << round;
     auto ready = probe.get("/readyz");
     EXPECT_EQ(ready.status, 200);
-    EXPECT_TRUE(eventually([&] { return probe.get("/readyz").json()["generation"] == generation; }, 1s))
+    EXPECT_TRUE(
+        eventually([&] { return probe.get("/readyz").json()["generation"] == generation; }, 1s))
         << probe.get("/readyz").body << " want " << generation;
     EXPECT_EQ(probe.get(target).json()["title"], title);
     auto found = probe.get("/v1/search?q=edition&facets=0&kind=article").json();
@@ -123,16 +125,16 @@ TEST(HttpLifecycle, HotReloadUnderLoadFailsNoRequest) {
   stop = true;
   client.join();
   std::lock_guard lock(seen.mutex);
-  EXPECT_TRUE(seen.failures.empty()) << seen.failures.size() << " failed requests, first: "
-                                     << seen.failures.front();
+  EXPECT_TRUE(seen.failures.empty())
+      << seen.failures.size() << " failed requests, first: " << seen.failures.front();
   EXPECT_GE(seen.requests, 100u) << "the load was too light to mean anything";
   auto metrics = probe.get("/metrics").body;
   EXPECT_NE(metrics.find("archive_index_generation 5\n"), std::string::npos) << metrics;
 }
 
 struct Outcome {
-  std::size_t complete = 0;    // a 200 with a whole JSON body
-  std::size_t no_answer = 0;   // refused or reset before any response
+  std::size_t complete = 0;      // a 200 with a whole JSON body
+  std::size_t no_answer = 0;     // refused or reset before any response
   std::vector<std::string> bad;  // a response, but not a complete 200
 };
 
@@ -176,7 +178,8 @@ TEST(HttpLifecycle, SigtermDrainsInFlightRequestsAndExitsZero) {
   EXPECT_EQ(status, 0) << server.log();
   EXPECT_LT(took, 5s);
   EXPECT_GE(outcome.complete, 50u);
-  EXPECT_TRUE(outcome.bad.empty()) << outcome.bad.size() << " bad answers, first: " << outcome.bad.front();
+  EXPECT_TRUE(outcome.bad.empty())
+      << outcome.bad.size() << " bad answers, first: " << outcome.bad.front();
   EXPECT_NE(server.log().find("finishing in-flight requests"), std::string::npos) << server.log();
 }
 
@@ -190,9 +193,9 @@ TEST(HttpLifecycle, ConcurrentPlainSearchesNeverCrashTheServer) {
   std::atomic<bool> stop{false};
   std::atomic<std::size_t> ok{0}, failed{0};
   std::vector<std::thread> clients;
-  for (const char* target : {"/v1/search?q=sleep", "/v1/search?q=running&facets=0",
-                             "/v1/suggest?q=st", "/v1/search", "/v1/suggest?q=re",
-                             "/v1/search?q=stretching%20recovery"}) {
+  for (const char* target :
+       {"/v1/search?q=sleep", "/v1/search?q=running&facets=0", "/v1/suggest?q=st", "/v1/search",
+        "/v1/suggest?q=re", "/v1/search?q=stretching%20recovery"}) {
     clients.emplace_back([&, target] {
       auto http = server.http(5);
       while (!stop) (http.get(target).status == 200 ? ok : failed)++;
@@ -249,17 +252,19 @@ TEST(HttpLifecycle, SigtermRightAfterStartStillExitsZero) {
     int pid = archive::testing::spawn({archive::testing::bin("archive-serve"), "--index",
                                        server.index().string(), "--listen", "127.0.0.1:0"},
                                       out, err);
-    bool listening = eventually([&] {
-      return archive::testing::read_file(out).find("listening on") != std::string::npos;
-    }, 10s, 1ms);
+    bool listening = eventually(
+        [&] { return archive::testing::read_file(out).find("listening on") != std::string::npos; },
+        10s, 1ms);
     ::kill(pid, SIGTERM);
     int status = -1;
-    bool exited = eventually([&] {
-      int raw = 0;
-      if (::waitpid(pid, &raw, WNOHANG) != pid) return false;
-      status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
-      return true;
-    }, 5s);
+    bool exited = eventually(
+        [&] {
+          int raw = 0;
+          if (::waitpid(pid, &raw, WNOHANG) != pid) return false;
+          status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
+          return true;
+        },
+        5s);
     if (!exited) {
       ::kill(pid, SIGKILL);
       ::waitpid(pid, nullptr, 0);

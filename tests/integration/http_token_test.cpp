@@ -46,12 +46,16 @@ TEST_F(HttpTokens, MemberAndEditorSeeMemberText) {
                                                           {4, ids::kUnlockable},
                                                           {5, ids::kMembersOnly}};
   for (const auto& token : {server_->member_token(), server_->editor_token()}) {
-    for (const auto& [n, id] : where) EXPECT_EQ(found(canary(n), token), std::vector<std::string>{id}) << n;
+    for (const auto& [n, id] : where)
+      EXPECT_EQ(found(canary(n), token), std::vector<std::string>{id}) << n;
   }
   // The snippet shows the member text, too.
-  auto r = server_->http().get("/v1/search?facets=0&sort=newest&q=" + canary(3), server_->member_token());
-  EXPECT_NE(r.json()["results"][0]["snippet"].get<std::string>().find("<mark>" + canary(3) + "</mark>"),
-            std::string::npos) << r.body;
+  auto r = server_->http().get("/v1/search?facets=0&sort=newest&q=" + canary(3),
+                               server_->member_token());
+  EXPECT_NE(
+      r.json()["results"][0]["snippet"].get<std::string>().find("<mark>" + canary(3) + "</mark>"),
+      std::string::npos)
+      << r.body;
   // A token with tier public and no unlocks is the same as none.
   EXPECT_TRUE(found(canary(1), server_->token({{"tier", "public"}})).empty());
   EXPECT_TRUE(found(canary(1), server_->token(json::object())).empty());
@@ -82,7 +86,8 @@ TEST_F(HttpTokens, UnlockTokenSeesOnlyThatPagesMemberText) {
 
 TEST_F(HttpTokens, RelatedForAnUnlockedPageUsesItsMemberText) {
   auto unlock = server_->unlock_token({ids::kUnlockable});
-  auto r = server_->http().get(std::string("/v1/articles/") + ids::kUnlockable + "/related", unlock);
+  auto r =
+      server_->http().get(std::string("/v1/articles/") + ids::kUnlockable + "/related", unlock);
   ASSERT_EQ(r.status, 200) << r.body;
   auto body = r.json();
   EXPECT_FALSE(body["key_terms"].empty()) << body;
@@ -138,7 +143,8 @@ TEST_F(HttpTokens, BadTokensAreRefused) {
       {"expired just now", sign_jwt(secret, {{"tier", "member"}, {"exp", epoch_seconds(-1s)}})},
       {"alg none", alg_none},
       {"alg none with a signature", alg_none + base64url("x")},
-      {"alg none, upper case", base64url(R"({"alg":"NONE","typ":"JWT"})") + "." + base64url(member.dump()) + "."},
+      {"alg none, upper case",
+       base64url(R"({"alg":"NONE","typ":"JWT"})") + "." + base64url(member.dump()) + "."},
       {"another key", sign_jwt("another-secret-0123456789abcdef0123456789", member)},
       {"the key with a suffix", sign_jwt(secret + "x", member)},
       {"HS384 with our key", sign_jwt(secret, member, "HS384")},
@@ -152,9 +158,10 @@ TEST_F(HttpTokens, BadTokensAreRefused) {
       {"unlocked a string", sign_jwt(secret, {{"unlocked", ids::kUnlockable}, {"exp", exp}})},
       {"unlocked numbers", sign_jwt(secret, {{"unlocked", {1, 2}}, {"exp", exp}})},
       {"signature cut", valid.substr(0, valid.size() - 4)},
-      {"signature of another payload", parts_of_valid.substr(0, parts_of_valid.find('.')) + "." +
-                                           base64url(json({{"tier", "editor"}, {"exp", exp}}).dump()) +
-                                           valid.substr(valid.rfind('.'))},
+      {"signature of another payload",
+       parts_of_valid.substr(0, parts_of_valid.find('.')) + "." +
+           base64url(json({{"tier", "editor"}, {"exp", exp}}).dump()) +
+           valid.substr(valid.rfind('.'))},
       {"no signature", parts_of_valid + "."},
       {"two parts", parts_of_valid},
       {"garbage", "not-a-token"},
@@ -164,11 +171,12 @@ TEST_F(HttpTokens, BadTokensAreRefused) {
       {"JSON, not a JWT", member.dump()},
       {"huge", std::string(5000, 'a')},
   };
-  for (const auto& [why, token] : tokens) expect_refused_everywhere(*server_, "Bearer " + token, why);
+  for (const auto& [why, token] : tokens)
+    expect_refused_everywhere(*server_, "Bearer " + token, why);
   // The header itself malformed.
-  for (const std::string& header : std::vector<std::string>{
-           "Basic xyz", "Basic dXNlcjpwYXNz", "Bearer", "Bearer ", "Token " + valid,
-           "bearer" + valid, valid, "Bearer  " + valid})
+  for (const std::string& header :
+       std::vector<std::string>{"Basic xyz", "Basic dXNlcjpwYXNz", "Bearer", "Bearer ",
+                                "Token " + valid, "bearer" + valid, valid, "Bearer  " + valid})
     expect_refused_everywhere(*server_, header, "header: " + header.substr(0, 20));
   // Positive control: the same claims, correctly signed, are accepted.
   EXPECT_EQ(server_->http().get("/v1/search?q=hamstring", valid).status, 200);

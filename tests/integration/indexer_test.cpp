@@ -47,7 +47,8 @@ TEST(Indexer, StrictRunWithABadArticleFailsNamingFileAndLine) {
   write_file(dir / "in.jsonl",
              "{\"id\": \"ok\", \"title\": \"Fine\", \"sections\": [{\"text\": \"x\"}]}\n"
              "{\"id\": \"bad\", \"title\": 7, \"sections\": [{\"text\": \"x\"}]}\n");
-  auto r = run({bin("archive-index"), "--index", (dir / "idx").string(), (dir / "in.jsonl").string()});
+  auto r =
+      run({bin("archive-index"), "--index", (dir / "idx").string(), (dir / "in.jsonl").string()});
   EXPECT_EQ(r.status, 1) << r.err;
   EXPECT_NE(r.err.find("in.jsonl:2: title: must be a string"), std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists(dir / "idx" / "CURRENT"));
@@ -107,11 +108,12 @@ TEST(Indexer, UpsertReplacesChangedArticlesAndCountsThem) {
 TEST(Indexer, DeleteRemovesAnArticleAndWarnsAboutUnknownIds) {
   TempDir dir;
   auto idx = dir / "idx";
-  write_file(dir / "in.jsonl",
-             jsonl({simple_article("a", "Alpha", "glimmerstone"),
-                    {{"id", "b"}, {"title", "Beta"}, {"access", "members"},
-                     {"sections", {{{"text", "obsidian"}}}}},
-                    simple_article("c", "Gamma", "pumice")}));
+  write_file(dir / "in.jsonl", jsonl({simple_article("a", "Alpha", "glimmerstone"),
+                                      {{"id", "b"},
+                                       {"title", "Beta"},
+                                       {"access", "members"},
+                                       {"sections", {{{"text", "obsidian"}}}}},
+                                      simple_article("c", "Gamma", "pumice")}));
   ASSERT_EQ(index_run(idx, {(dir / "in.jsonl").string()}).status, 0);
   expect_members_only(idx, "obsidian", "b");
 
@@ -158,13 +160,17 @@ TEST(Indexer, KeepGoingIndexesTheValidArticlesAndExitsTwo) {
   TempDir dir;
   auto idx = dir / "idx";
   auto file = (dir / "in.jsonl").string();
-  write_file(file, jsonl({simple_article("good-one", "Good", "glimmerstone")}) +
-                       R"({"id": "bad-type", "title": 7, "sections": [{"text": "x"}]})" "\n" +
-                       "\n" +
-                       R"({"id": "Bad Slug", "title": "T", "tags": ["ok", "NO"], "sections": [{"text": "x"}]})" "\n" +
-                       "{not json\n" +
-                       "{\"id\": \"bad-utf8\", \"title\": \"caf\xc3(\", \"sections\": [{\"text\": \"x\"}]}\n" +
-                       jsonl({simple_article("good-two", "Good", "obsidian")}));
+  write_file(
+      file,
+      jsonl({simple_article("good-one", "Good", "glimmerstone")}) +
+          R"({"id": "bad-type", "title": 7, "sections": [{"text": "x"}]})"
+          "\n" +
+          "\n" +
+          R"({"id": "Bad Slug", "title": "T", "tags": ["ok", "NO"], "sections": [{"text": "x"}]})"
+          "\n" +
+          "{not json\n" +
+          "{\"id\": \"bad-utf8\", \"title\": \"caf\xc3(\", \"sections\": [{\"text\": \"x\"}]}\n" +
+          jsonl({simple_article("good-two", "Good", "obsidian")}));
   auto r = index_run(idx, {"--keep-going", file});
   EXPECT_EQ(r.status, 2) << r.err;
   EXPECT_TRUE(has(r.err, file + ":2: title: must be a string, not number")) << r.err;
@@ -181,14 +187,18 @@ TEST(Indexer, KeepGoingIndexesTheValidArticlesAndExitsTwo) {
 TEST(Indexer, StrictFailureLeavesThePreviousIndexExactlyAsItWas) {
   TempDir dir;
   auto idx = dir / "idx";
-  write_file(dir / "v1.jsonl",
-             jsonl({simple_article("a", "Alpha", "glimmerstone basalt"),
-                    {{"id", "m"}, {"title", "Members"}, {"access", "members"},
-                     {"sections", {{{"text", "obsidian basalt"}}}}}}));
+  write_file(dir / "v1.jsonl", jsonl({simple_article("a", "Alpha", "glimmerstone basalt"),
+                                      {{"id", "m"},
+                                       {"title", "Members"},
+                                       {"access", "members"},
+                                       {"sections", {{{"text", "obsidian basalt"}}}}}}));
   ASSERT_EQ(index_run(idx, {(dir / "v1.jsonl").string()}).status, 0);
-  const std::vector<std::vector<std::string>> queries = {
-      {"glimmerstone"}, {"basalt"}, {"--as", "member", "basalt"}, {"--as", "member", "obsidian"},
-      {"quasarfield"},  {"--facets", "basalt"}};
+  const std::vector<std::vector<std::string>> queries = {{"glimmerstone"},
+                                                         {"basalt"},
+                                                         {"--as", "member", "basalt"},
+                                                         {"--as", "member", "obsidian"},
+                                                         {"quasarfield"},
+                                                         {"--facets", "basalt"}};
   auto answers = [&] {
     std::vector<std::string> out;
     for (const auto& q : queries) out.push_back(without_took_ms(search_run(idx, q).out));
@@ -200,7 +210,8 @@ TEST(Indexer, StrictFailureLeavesThePreviousIndexExactlyAsItWas) {
 
   write_file(dir / "v2.jsonl", jsonl({simple_article("a", "Alpha", "quasarfield"),
                                       simple_article("n", "New", "basalt")}) +
-                                   R"({"id": "bad", "title": "T", "sections": []})" "\n");
+                                   R"({"id": "bad", "title": "T", "sections": []})"
+                                   "\n");
   auto r = index_run(idx, {(dir / "v2.jsonl").string(), "--delete", "m"});
   EXPECT_EQ(r.status, 1) << r.err;
   EXPECT_TRUE(has(r.err, "v2.jsonl:3: sections: must hold at least one section")) << r.err;
@@ -224,8 +235,8 @@ TEST(Indexer, DuplicateIdInOneInputWarnsNamingBothLinesAndTheLaterWins) {
                           simple_article("dup", "Second", "quasarfield")}));
   auto r = index_run(idx, {file});
   ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_TRUE(has(r.err, "warning: " + file + ":3: id: \"dup\" also at " + file +
-                             ":1; the later article wins"))
+  EXPECT_TRUE(has(
+      r.err, "warning: " + file + ":3: id: \"dup\" also at " + file + ":1; the later article wins"))
       << r.err;
   expect_only(idx, "quasarfield", "dup");
   expect_gone(idx, "glimmerstone");
@@ -246,7 +257,8 @@ TEST(Indexer, DuplicateIdAcrossTwoFilesWarnsToo) {
   TempDir dir;
   auto idx = dir / "idx";
   write_file(dir / "one.jsonl", jsonl({simple_article("dup", "First", "glimmerstone")}));
-  write_file(dir / "two.jsonl", std::string("\n").append(jsonl({simple_article("dup", "Second", "quasarfield")})));
+  write_file(dir / "two.jsonl",
+             std::string("\n").append(jsonl({simple_article("dup", "Second", "quasarfield")})));
   auto r = index_run(idx, {(dir / "one.jsonl").string(), (dir / "two.jsonl").string()});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_TRUE(has(r.err, "two.jsonl:2: id: \"dup\" also at " + (dir / "one.jsonl").string() + ":1"))
@@ -260,13 +272,15 @@ TEST(Indexer, ReadsStandardInput) {
   auto idx = dir / "idx";
   auto r = index_run(idx, {"-"},
                      jsonl({simple_article("from-stdin", "Piped", "glimmerstone")}) + "\n" +
-                         R"({"id": "x", "title": "", "sections": [{"text": "x"}]})" "\n");
+                         R"({"id": "x", "title": "", "sections": [{"text": "x"}]})"
+                         "\n");
   EXPECT_EQ(r.status, 1) << r.err;
   EXPECT_TRUE(has(r.err, "<stdin>:3: title: must not be empty")) << r.err;
   EXPECT_FALSE(read_current(idx).has_value());
 
-  auto ok = index_run(idx, {"-"}, jsonl({simple_article("from-stdin", "Piped", "glimmerstone"),
-                                          simple_article("second", "Piped", "obsidian")}));
+  auto ok = index_run(idx, {"-"},
+                      jsonl({simple_article("from-stdin", "Piped", "glimmerstone"),
+                             simple_article("second", "Piped", "obsidian")}));
   ASSERT_EQ(ok.status, 0) << ok.err;
   EXPECT_TRUE(has(ok.err, "indexed 2")) << ok.err;
   expect_only(idx, "glimmerstone", "from-stdin");
@@ -288,8 +302,8 @@ TEST(Indexer, ReadsADirectoryRecursively) {
   auto r = index_run(idx, {in.string()});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_TRUE(has(r.err, "indexed 4, updated 0")) << r.err;
-  for (auto [word, id] : {std::pair{"glimmerstone", "a"}, {"obsidian", "b"}, {"pumice", "c"},
-                          {"nebulite", "d"}})
+  for (auto [word, id] :
+       {std::pair{"glimmerstone", "a"}, {"obsidian", "b"}, {"pumice", "c"}, {"nebulite", "d"}})
     expect_only(idx, word, id);
 }
 
@@ -392,7 +406,8 @@ TEST(Indexer, TextMovedBehindThePaywallLeavesThePublicTier) {
   auto after = everything_in(pub);
   EXPECT_FALSE(has(after, "term " + secret));
   EXPECT_EQ(after.find(secret), std::string::npos) << "members-only word left in the public tier";
-  EXPECT_EQ(after.find(gone), std::string::npos) << "deleted article's word left in the public tier";
+  EXPECT_EQ(after.find(gone), std::string::npos)
+      << "deleted article's word left in the public tier";
   EXPECT_TRUE(has(everything_in(open_tier(idx, "full")), "term " + secret));
 
   // Anonymous search cannot reach it, even through a spelling suggestion.
@@ -413,10 +428,11 @@ TEST(Indexer, SpellingKeepsWordsOtherArticlesStillUse) {
                                       simple_article("b", "Beta", "basalt"),
                                       simple_article("c", "Gamma", "granite")}));
   ASSERT_EQ(index_run(idx, {"--batch-size", "1", (dir / "v1.jsonl").string()}).status, 0);
-  auto moved = Json{{"id", "a"},
-                    {"title", "Alpha"},
-                    {"sections",
-                     {{{"text", "open words"}}, {{"access", "members"}, {"text", "basalt granite"}}}}};
+  auto moved =
+      Json{{"id", "a"},
+           {"title", "Alpha"},
+           {"sections",
+            {{{"text", "open words"}}, {{"access", "members"}, {"text", "basalt granite"}}}}};
   write_file(dir / "v2.jsonl", jsonl({moved}));
   ASSERT_EQ(index_run(idx, {"--batch-size", "1", (dir / "v2.jsonl").string()}).status, 0);
   auto pub = open_tier(idx, "public");

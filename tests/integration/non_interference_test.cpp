@@ -23,9 +23,9 @@ const std::vector<std::string> kPublicWords = {
 
 // Words only the members-only text of one archive uses, and misspelling bait: "musle" and
 // "strech" are typos a member wrote, "kinesiology" / "tendonitis" words only members read.
-const std::vector<std::string> kMemberWordsA = {"kinesiology", "musle", "proprioception",
-                                                "fasciitis", "eccentric", "isometric"};
-const std::vector<std::string> kMemberWordsB = {"tendonitis", "strech", "plyometric",
+const std::vector<std::string> kMemberWordsA = {"kinesiology", "musle",     "proprioception",
+                                                "fasciitis",   "eccentric", "isometric"};
+const std::vector<std::string> kMemberWordsB = {"tendonitis", "strech",     "plyometric",
                                                 "myofascial", "concentric", "bursitis"};
 
 std::string words(std::mt19937& random, const std::vector<std::string>& vocabulary, int count) {
@@ -44,8 +44,10 @@ std::string make_archive(char variant) {
   std::mt19937 member(variant == 'A' ? 1 : 2);
   const auto& own = variant == 'A' ? kMemberWordsA : kMemberWordsB;
   std::vector<std::string> member_vocabulary = own;
-  if (variant == 'A') member_vocabulary.insert(member_vocabulary.end(), {"shoulder", "pain", "fascia"});
-  else member_vocabulary.insert(member_vocabulary.end(), {"knee", "ice", "range", "motion"});
+  if (variant == 'A')
+    member_vocabulary.insert(member_vocabulary.end(), {"shoulder", "pain", "fascia"});
+  else
+    member_vocabulary.insert(member_vocabulary.end(), {"knee", "ice", "range", "motion"});
   const std::vector<std::string> tags = {"back-pain", "shoulder", "running", "sleep", "injury"};
   const std::vector<std::string> kinds = {"article", "guide", "review", "member-post"};
   const std::vector<std::string> authors = {"Ana Ruiz", "Dana Whitfield", "Sam Okafor"};
@@ -58,21 +60,25 @@ std::string make_archive(char variant) {
     sections.push_back({{"heading", "Intro " + words(pub, kPublicWords, 2)},
                         {"text", words(pub, kPublicWords, 20 + pub() % 80)}});
     if (i % 7 == 0)
-      sections.push_back({{"text", "Your range of motion improves with practice " + words(pub, kPublicWords, 5)}});
+      sections.push_back(
+          {{"text", "Your range of motion improves with practice " + words(pub, kPublicWords, 5)}});
     bool member_area = member_post || i % 3 == 0;
     if (member_area) {
       // Different lengths and words per variant; the heading is members-only too, unless
       // the article teases its headings (then the heading is public and the same in both).
       bool tease = i % 2 == 0;
-      int length = variant == 'A' ? 30 + static_cast<int>(member() % 200) : 5 + static_cast<int>(member() % 40);
+      int length = variant == 'A' ? 30 + static_cast<int>(member() % 200)
+                                  : 5 + static_cast<int>(member() % 40);
       std::string text = words(member, member_vocabulary, length);
       if (i % 4 == 0) text += variant == 'A' ? " kinesiology tape works" : " tendonitis needs rest";
-      sections.push_back({{"heading", tease ? "Members section " + std::to_string(i)
-                                            : "Members only " + words(member, member_vocabulary, 2)},
-                          {"access", "members"},
-                          {"text", text}});
+      sections.push_back(
+          {{"heading", tease ? "Members section " + std::to_string(i)
+                             : "Members only " + words(member, member_vocabulary, 2)},
+           {"access", "members"},
+           {"text", text}});
       if (variant == 'A' && i % 5 == 0)
-        sections.push_back({{"access", "members"}, {"text", words(member, member_vocabulary, 300)}});
+        sections.push_back(
+            {{"access", "members"}, {"text", words(member, member_vocabulary, 300)}});
       articles.push_back({{"headings_public", tease}});
     } else {
       articles.push_back(Json::object());
@@ -215,8 +221,7 @@ TEST_F(NonInterference, MemberAnswersDoDiffer) {
   EXPECT_EQ(corrected('A', {"--as", "member", "kinesiolgy"}), "kinesiology");
   EXPECT_EQ(corrected('B', {"--as", "member", "tendonits"}), "tendonitis");
   EXPECT_EQ(corrected('B', {"tendonits"}), "");
-  EXPECT_EQ(result_ids(Json::parse(answer('B', {"--as", "member", "kinesiology"})))
-                .size(), 0u);
+  EXPECT_EQ(result_ids(Json::parse(answer('B', {"--as", "member", "kinesiology"}))).size(), 0u);
   EXPECT_FALSE(result_ids(Json::parse(answer('A', {"--as", "member", "kinesiology"}))).empty());
 }
 

@@ -55,8 +55,10 @@ class TierSplit : public ::testing::Test {
          {"published", "2018-06-01"},
          {"sections",
           {{{"heading", "Warm-up " + post_heading},
-            {"text", "Start the shoulder drill with " + post_text + " rotator circles and mobility."}},
-           {{"heading", nullptr}, {"text", "Untitled notes " + post_untitled + " on shoulder stiffness."}}}}},
+            {"text",
+             "Start the shoulder drill with " + post_text + " rotator circles and mobility."}},
+           {{"heading", nullptr},
+            {"text", "Untitled notes " + post_untitled + " on shoulder stiffness."}}}}},
         {{"id", "teaser-post"},
          {"title", "Members: rotator cuff loading"},
          {"kind", "member-post"},
@@ -168,11 +170,21 @@ TEST_F(TierSplit, PublicTierThroughTheXapianApiHoldsNoCanary) {
 
 TEST_F(TierSplit, AnonymousSearchNeverShowsACanary) {
   std::vector<std::vector<std::string>> queries = {
-      {"shoulder"}, {"--limit", "100", "shoulder mobility rotator stiffness"},
-      {"--facets", "shoulder"}, {"--sort", "newest", "stiffness"},
-      {"--partial", "shoulder mob"}, {"--partial", kMarker.substr(0, 4)},
-      {"zq*"}, {kMarker + "*"}, {"\"rotator circles\""}, {"timing table"}, {"untitled notes"},
-      {"warm-up"}, {"--tag", "shoulder"}, {"--kind", "member-post"}, {"--facets"}};
+      {"shoulder"},
+      {"--limit", "100", "shoulder mobility rotator stiffness"},
+      {"--facets", "shoulder"},
+      {"--sort", "newest", "stiffness"},
+      {"--partial", "shoulder mob"},
+      {"--partial", kMarker.substr(0, 4)},
+      {"zq*"},
+      {kMarker + "*"},
+      {"\"rotator circles\""},
+      {"timing table"},
+      {"untitled notes"},
+      {"warm-up"},
+      {"--tag", "shoulder"},
+      {"--kind", "member-post"},
+      {"--facets"}};
   for (const auto& [name, c] : canaries_) {
     queries.push_back({c.token});
     queries.push_back({"--partial", c.token.substr(0, 12)});
@@ -275,14 +287,17 @@ TEST_F(TierSplit, UnlockShowsThatArticlesMemberTextAndNoOther) {
             std::vector<std::string>{});
   // Positive control for the combined unlock: both unlocked articles' text is found.
   EXPECT_EQ(result_ids(answer({canaries_.at("post-text").token, "--unlock", "member-post",
-                               "--unlock", "open-teaser"})).at(0),
+                               "--unlock", "open-teaser"}))
+                .at(0),
             "member-post");
-  EXPECT_EQ(result_ids(answer({canaries_.at("open-teaser-text").token, "--unlock",
-                               "member-post", "--unlock", "open-teaser"})).at(0),
+  EXPECT_EQ(result_ids(answer({canaries_.at("open-teaser-text").token, "--unlock", "member-post",
+                               "--unlock", "open-teaser"}))
+                .at(0),
             "open-teaser");
   // Unlocking a public article or an unknown id unlocks nothing.
   for (const char* id : {"open-plain", "no-such-article"}) {
-    auto text = answer({"shoulder mobility rotator stiffness", "--limit", "100", "--unlock", id}).dump();
+    auto text =
+        answer({"shoulder mobility rotator stiffness", "--limit", "100", "--unlock", id}).dump();
     EXPECT_EQ(text.find(kMarker), std::string::npos) << id << ": " << text;
   }
 }

@@ -1,15 +1,15 @@
 // Helpers for integration tests: articles as JSON, and the two binaries run on an index.
 #pragma once
 
+#include <gtest/gtest.h>
+#include <xapian.h>
+
 #include <algorithm>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-#include <xapian.h>
 
 #include "test_support.hpp"
 
@@ -25,7 +25,8 @@ inline std::string jsonl(const std::vector<Json>& articles) {
 }
 
 // A public article with one section.
-inline Json simple_article(const std::string& id, const std::string& title, const std::string& text) {
+inline Json simple_article(const std::string& id, const std::string& title,
+                           const std::string& text) {
   return {{"id", id}, {"title", title}, {"sections", {{{"text", text}}}}};
 }
 
@@ -39,7 +40,8 @@ inline CommandResult index_run(const std::filesystem::path& index, std::vector<s
 
 // archive-search query --index DIR --json ARGS...
 inline CommandResult search_run(const std::filesystem::path& index, std::vector<std::string> args) {
-  std::vector<std::string> argv = {bin("archive-search"), "query", "--index", index.string(), "--json"};
+  std::vector<std::string> argv = {bin("archive-search"), "query", "--index", index.string(),
+                                   "--json"};
   argv.insert(argv.end(), args.begin(), args.end());
   return run(argv);
 }
@@ -101,7 +103,8 @@ inline std::string everything_in(const Xapian::Database& db) {
   for (auto s = db.spellings_begin(); s != db.spellings_end(); ++s) out += "spelling " + *s + "\n";
   for (auto k = db.metadata_keys_begin(); k != db.metadata_keys_end(); ++k)
     out += "metadata " + *k + " " + db.get_metadata(*k) + "\n";
-  for (auto k = db.synonym_keys_begin(); k != db.synonym_keys_end(); ++k) out += "synonym " + *k + "\n";
+  for (auto k = db.synonym_keys_begin(); k != db.synonym_keys_end(); ++k)
+    out += "synonym " + *k + "\n";
   return out;
 }
 
@@ -125,7 +128,8 @@ inline std::set<std::string> spellings_of(const Xapian::Database& db) {
 // Names of the entries directly under an index directory, sorted.
 inline std::vector<std::string> entries_of(const std::filesystem::path& index) {
   std::vector<std::string> out;
-  for (const auto& e : std::filesystem::directory_iterator(index)) out.push_back(e.path().filename());
+  for (const auto& e : std::filesystem::directory_iterator(index))
+    out.push_back(e.path().filename());
   std::sort(out.begin(), out.end());
   return out;
 }

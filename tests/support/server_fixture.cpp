@@ -1,5 +1,6 @@
 #include "server_fixture.hpp"
 
+#include <gtest/gtest.h>
 #include <jwt.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -11,8 +12,6 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 namespace archive::serve_testing {
 namespace fs = std::filesystem;
@@ -38,9 +37,8 @@ std::string random_hex(std::size_t digits) {
 // text uses too, so any statistic taken from the full tier would differ between variants.
 std::string secret_text(const std::string& canary, int n, int variant) {
   if (variant == 0)
-    return "Members learn the " + canary + " method in week " + std::to_string(n) + ": " +
-           canary + " sets with stretching, sleep and recovery. Repeat the " + canary +
-           " routine weekly.";
+    return "Members learn the " + canary + " method in week " + std::to_string(n) + ": " + canary +
+           " sets with stretching, sleep and recovery. Repeat the " + canary + " routine weekly.";
   std::string text = "In the members edition the " + canary + " drill comes first.";
   for (int i = 0; i < 3 + n; ++i)
     text += " Stretching hamstrings, running easy miles, sleep and recovery and strength;";
@@ -126,7 +124,9 @@ std::string Reply::message() const {
   return value["error"].value("message", "");
 }
 
-bool Reply::has_header(const std::string& name) const { return headers.find(name) != headers.end(); }
+bool Reply::has_header(const std::string& name) const {
+  return headers.find(name) != headers.end();
+}
 
 std::string Reply::header(const std::string& name) const {
   auto it = headers.find(name);
@@ -148,7 +148,8 @@ Reply Http::get(const std::string& target, const std::string& token,
 
 Reply Http::post(const std::string& target, const std::string& body, const std::string& token,
                  const std::string& content_type, const httplib::Headers& headers) {
-  return to_reply(client_.Post(target.c_str(), with_token(headers, token), body, content_type.c_str()));
+  return to_reply(
+      client_.Post(target.c_str(), with_token(headers, token), body, content_type.c_str()));
 }
 
 Reply Http::options(const std::string& target, const httplib::Headers& headers) {
@@ -232,10 +233,15 @@ ArchiveServer::ArchiveServer(const std::string& jsonl, ServeConfig config)
   if (config.publish) publish(jsonl, true);
   write_file(dir_ / "secret", secret_ + "\n");
 
-  std::vector<std::string> argv = {bin("archive-serve"), "--index", index_.string(),
-                                   "--listen", "127.0.0.1:0",
-                                   "--threads", std::to_string(config.threads),
-                                   "--reload-interval", std::to_string(config.reload_interval_s)};
+  std::vector<std::string> argv = {bin("archive-serve"),
+                                   "--index",
+                                   index_.string(),
+                                   "--listen",
+                                   "127.0.0.1:0",
+                                   "--threads",
+                                   std::to_string(config.threads),
+                                   "--reload-interval",
+                                   std::to_string(config.reload_interval_s)};
   if (config.with_secret) {
     argv.push_back("--token-secret-file");
     argv.push_back((dir_ / "secret").string());
@@ -280,8 +286,8 @@ ArchiveServer::~ArchiveServer() {
   if (pid_ <= 0 || stopped_) return;  // never started, or the test stopped it and checked
   int status = stop();
   if (status != 0)
-    ADD_FAILURE() << "archive-serve exited with status " << status
-                  << " on SIGTERM, not 0; log:\n" << log().substr(0, 4000);
+    ADD_FAILURE() << "archive-serve exited with status " << status << " on SIGTERM, not 0; log:\n"
+                  << log().substr(0, 4000);
 }
 
 std::string ArchiveServer::token(nlohmann::json claims) const {

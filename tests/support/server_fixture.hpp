@@ -3,17 +3,16 @@
 // whose exit status is checked. Each test gets its own server, so tests run in parallel.
 #pragma once
 
+#include <httplib.h>
 #include <sys/types.h>
 
 #include <array>
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <httplib.h>
-#include <nlohmann/json.hpp>
 
 #include "test_support.hpp"
 
@@ -27,12 +26,16 @@ inline constexpr std::size_t kSecrets = 5;
 
 // Ids of the fixture archive (tests/fixtures/http/archive.jsonl.in) that the tests rely on.
 namespace ids {
-inline constexpr const char* kPublic = "hamstring-stretching";        // all public
-inline constexpr const char* kTeased = "member-strength-plan";        // members, headings_public; secrets 1, 2
-inline constexpr const char* kHiddenSection = "running-injuries";     // public, one members section; secret 3
-inline constexpr const char* kUnlockable = "unlockable-guide";        // public, one members section; secret 4
-inline constexpr const char* kMembersOnly = "members-only-qna";       // members, no public section; secret 5
-inline constexpr const char* kUndated = "posture-myths";              // published null
+inline constexpr const char* kPublic = "hamstring-stretching";  // all public
+inline constexpr const char* kTeased =
+    "member-strength-plan";  // members, headings_public; secrets 1, 2
+inline constexpr const char* kHiddenSection =
+    "running-injuries";  // public, one members section; secret 3
+inline constexpr const char* kUnlockable =
+    "unlockable-guide";  // public, one members section; secret 4
+inline constexpr const char* kMembersOnly =
+    "members-only-qna";                                   // members, no public section; secret 5
+inline constexpr const char* kUndated = "posture-myths";  // published null
 }  // namespace ids
 inline constexpr const char* kHiddenHeading = "Clinic notes";  // heading of secret 3, not teased
 inline constexpr std::size_t kArticles = 10;

@@ -9,12 +9,12 @@
 #include <array>
 #include <csignal>
 #include <cstring>
-#include <regex>
-#include <thread>
 #include <fstream>
 #include <random>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 extern char** environ;
 

@@ -1,9 +1,10 @@
+#include "archive/article_reader.hpp"
+
 #include <gtest/gtest.h>
 
 #include <iostream>
 #include <sstream>
 
-#include "archive/article_reader.hpp"
 #include "test_support.hpp"
 
 namespace archive {
@@ -105,7 +106,8 @@ TEST(ArticleReader, InvalidUtf8InsideAStringIsReportedNotFatal) {
   TempDir dir;
   auto file = (dir / "in.jsonl").string();
   std::vector<std::string> bad = {
-      "{\"id\": \"bad1\", \"title\": \"ab\xff\xfe" "cd\", \"sections\": [{\"text\": \"x\"}]}",
+      "{\"id\": \"bad1\", \"title\": \"ab\xff\xfe"
+      "cd\", \"sections\": [{\"text\": \"x\"}]}",
       // An overlong encoding of '/'.
       "{\"id\": \"bad2\", \"title\": \"T\", \"sections\": [{\"text\": \"\xc0\xaf\"}]}",
       // A lone continuation byte, then a truncated three-byte sequence.
@@ -175,7 +177,9 @@ TEST(ArticleReader, EmptyFileHoldsNothing) {
 TEST(ArticleReader, JsonFileWithOneObject) {
   TempDir dir;
   auto file = (dir / "one.json").string();
-  write_file(file, "{\n  \"id\": \"solo\",\n  \"title\": \"T\",\n  \"sections\": [{\"text\": \"x\"}]\n}\n");
+  write_file(
+      file,
+      "{\n  \"id\": \"solo\",\n  \"title\": \"T\",\n  \"sections\": [{\"text\": \"x\"}]\n}\n");
   auto r = read(file);
   EXPECT_EQ(r.ids(), std::vector<std::string>{"solo"});
   EXPECT_EQ(r.article_lines(), std::vector<std::size_t>{1});
@@ -255,9 +259,9 @@ TEST(ArticleReader, DirectoriesExpandRecursivelySortedOnlyJsonAndJsonl) {
   fs::create_directories(root / "b-sub" / "deeper");
   fs::create_directories(root / "a-sub");
   fs::create_directories(root / "empty-dir");
-  for (const char* name : {"z.jsonl", "m.json", "b-sub/deeper/d.jsonl", "b-sub/c.jsonl",
-                           "a-sub/y.json", "notes.txt", "README", "old.jsonl.bak", "data.JSONL.gz",
-                           "b-sub/skip.md"})
+  for (const char* name :
+       {"z.jsonl", "m.json", "b-sub/deeper/d.jsonl", "b-sub/c.jsonl", "a-sub/y.json", "notes.txt",
+        "README", "old.jsonl.bak", "data.JSONL.gz", "b-sub/skip.md"})
     write_file(root / name, article("x") + "\n");
   fs::create_directories(root / "dir.jsonl");  // a directory named like a file: searched, not read
   write_file(root / "dir.jsonl" / "inner.jsonl", article("x") + "\n");

@@ -1,11 +1,11 @@
+#include "archive/article.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <map>
-
 #include <nlohmann/json.hpp>
 
-#include "archive/article.hpp"
 #include "test_support.hpp"
 
 namespace archive {
@@ -49,8 +49,8 @@ std::vector<std::pair<int, std::string>> fixture_lines(const std::string& relati
 }
 
 TEST(Article, MinimalArticleParses) {
-  auto parsed = parse_article(nlohmann::json::parse(
-      R"({"id": "a", "title": "T", "sections": [{"text": "x"}]})"));
+  auto parsed = parse_article(
+      nlohmann::json::parse(R"({"id": "a", "title": "T", "sections": [{"text": "x"}]})"));
   ASSERT_TRUE(std::holds_alternative<Article>(parsed));
   const auto& a = std::get<Article>(parsed);
   EXPECT_EQ(a.id, "a");
@@ -255,7 +255,8 @@ TEST(Article, ArraysOverMaxItemsSayHowMany) {
 }
 
 TEST(Article, EveryValidFixtureParses) {
-  for (const char* file : {"tests/fixtures/valid/minimal.jsonl", "tests/fixtures/valid/limits.jsonl"}) {
+  for (const char* file :
+       {"tests/fixtures/valid/minimal.jsonl", "tests/fixtures/valid/limits.jsonl"}) {
     for (const auto& [number, line] : fixture_lines(file)) {
       auto errors = errors_of(line);
       EXPECT_TRUE(errors.empty()) << file << ":" << number << "\n" << describe(errors);
@@ -330,7 +331,7 @@ TEST(Article, EveryFieldOfTheMinimalFixtureIsRead) {
   EXPECT_EQ(e.sections[0].heading, "Intro");
   EXPECT_EQ(e.sections[0].access, Access::Public);
   EXPECT_EQ(e.sections[0].text, "Public intro.");
-  EXPECT_FALSE(e.sections[1].heading.has_value());  // null
+  EXPECT_FALSE(e.sections[1].heading.has_value());   // null
   EXPECT_EQ(e.sections[1].access, Access::Members);  // the article's access
   EXPECT_EQ(e.sections[1].text, "Member text.");
   EXPECT_EQ(e.links, std::vector<std::string>{"minimal"});

@@ -1,9 +1,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "archive/index_command.hpp"
 #include "archive/search_cli.hpp"
@@ -22,8 +21,8 @@ TEST(IndexCommandLine, EveryOptionLandsInItsField) {
   CLI::App app;
   IndexOptions options;
   define_index_command(app, options);
-  parse(app, {"--index", "/tmp/idx", "--rebuild", "--keep-going", "--delete", "old-one",
-              "--delete", "old-two", "--batch-size", "17", "--no-compact", "a.jsonl", "dir", "-"});
+  parse(app, {"--index", "/tmp/idx", "--rebuild", "--keep-going", "--delete", "old-one", "--delete",
+              "old-two", "--batch-size", "17", "--no-compact", "a.jsonl", "dir", "-"});
   EXPECT_EQ(options.index, std::filesystem::path("/tmp/idx"));
   EXPECT_TRUE(options.rebuild);
   EXPECT_TRUE(options.keep_going);
@@ -58,8 +57,8 @@ TEST(IndexCommandLine, Errors) {
     }
     return false;
   };
-  EXPECT_TRUE(fails({"in.jsonl"}));                                 // no --index
-  EXPECT_TRUE(fails({"--index", "idx"}));                           // nothing to do
+  EXPECT_TRUE(fails({"in.jsonl"}));                                  // no --index
+  EXPECT_TRUE(fails({"--index", "idx"}));                            // nothing to do
   EXPECT_TRUE(fails({"--index", "idx", "--batch-size", "0", "a"}));  // out of range
   EXPECT_TRUE(fails({"--index", "idx", "--bogus", "a"}));
   EXPECT_FALSE(fails({"--index", "idx", "--delete", "gone"}));  // a delete alone is work
@@ -70,11 +69,12 @@ TEST(SearchCommandLine, EveryQueryOptionLandsInItsField) {
   CLI::App app;
   SearchCli cli;
   define_search_cli(app, cli);
-  parse(app, {"query", "--index", "/srv/idx", "--as", "member", "--unlock", "a", "--unlock", "b",
-              "--limit", "5", "--offset", "10", "--tag", "back-pain", "--tag", "neck", "--kind",
-              "member-post", "--author", "Ana Ruiz", "--from", "2010-01-01", "--to",
-              "2015-12-31", "--sort", "newest", "--partial", "--facets", "--json", "trigger",
-              "points"});
+  parse(app, {"query",       "--index",  "/srv/idx",  "--as",      "member",     "--unlock",
+              "a",           "--unlock", "b",         "--limit",   "5",          "--offset",
+              "10",          "--tag",    "back-pain", "--tag",     "neck",       "--kind",
+              "member-post", "--author", "Ana Ruiz",  "--from",    "2010-01-01", "--to",
+              "2015-12-31",  "--sort",   "newest",    "--partial", "--facets",   "--json",
+              "trigger",     "points"});
   ASSERT_TRUE(cli.query_app->parsed());
   const auto& q = cli.query;
   EXPECT_EQ(q.index, std::filesystem::path("/srv/idx"));
@@ -174,9 +174,10 @@ TEST(SearchCommandLine, QueryHelpWorks) {
 // The command-line libraries run in-process against real directories.
 TEST(CommandLineRuns, IndexThenSearchThroughTheLibraries) {
   testing::TempDir dir;
-  testing::write_file(dir / "in.jsonl",
-                      R"({"id": "rom", "title": "Range of motion", "sections": [{"text": "Joints move."}]})"
-                      "\n");
+  testing::write_file(
+      dir / "in.jsonl",
+      R"({"id": "rom", "title": "Range of motion", "sections": [{"text": "Joints move."}]})"
+      "\n");
   IndexOptions options;
   options.index = dir / "idx";
   options.inputs = {(dir / "in.jsonl").string()};

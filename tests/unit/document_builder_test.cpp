@@ -1,11 +1,11 @@
+#include "archive/document_builder.hpp"
+
 #include <gtest/gtest.h>
-
-#include <set>
-
-#include <nlohmann/json.hpp>
 #include <xapian.h>
 
-#include "archive/document_builder.hpp"
+#include <nlohmann/json.hpp>
+#include <set>
+
 #include "archive/layout.hpp"
 
 namespace archive {
@@ -59,8 +59,11 @@ nlohmann::json member_post(bool headings_public) {
           {"authors", {"Ana Ruiz"}},
           {"published", "2019-04-01"},
           {"sections",
-           {{{"heading", "Open teaser"}, {"access", "public"}, {"text", "Everyone reads this shoulder intro."}},
-            {{"heading", "Quillockian heading"}, {"text", "The zebrawort drills strengthen the rotator cuff."}},
+           {{{"heading", "Open teaser"},
+             {"access", "public"},
+             {"text", "Everyone reads this shoulder intro."}},
+            {{"heading", "Quillockian heading"},
+             {"text", "The zebrawort drills strengthen the rotator cuff."}},
             {{"heading", nullptr}, {"text", "Marblefenn notes without a heading."}}}}};
 }
 
@@ -70,7 +73,9 @@ nlohmann::json public_with_member_area(bool headings_public) {
           {"headings_public", headings_public},
           {"sections",
            {{{"heading", "What the evidence says"}, {"text", "Heat helps stiffness."}},
-            {{"heading", "Quillockian protocol"}, {"access", "members"}, {"text", "Zebrawort timing table."}},
+            {{"heading", "Quillockian protocol"},
+             {"access", "members"},
+             {"text", "Zebrawort timing table."}},
             {{"heading", "Closing"}, {"text", "Ice helps swelling."}}}}};
 }
 
@@ -91,28 +96,32 @@ TEST(VisibleSections, PublicTierDropsMemberSectionsWithoutTeaser) {
             std::vector<std::string>{"Open teaser|Everyone reads this shoulder intro."});
 
   auto open = visible_sections(parse(public_with_member_area(false)), Tier::Public);
-  EXPECT_EQ(headings(open), (std::vector<std::string>{"What the evidence says|Heat helps stiffness.",
-                                                      "Closing|Ice helps swelling."}));
+  EXPECT_EQ(headings(open),
+            (std::vector<std::string>{"What the evidence says|Heat helps stiffness.",
+                                      "Closing|Ice helps swelling."}));
 }
 
 TEST(VisibleSections, TeaserKeepsMemberHeadingsWithoutText) {
   auto sections = visible_sections(parse(member_post(true)), Tier::Public);
   // The heading-less member section has nothing to tease: it goes entirely.
   ASSERT_EQ(sections.size(), 2u);
-  EXPECT_EQ(headings(sections), (std::vector<std::string>{"Open teaser|Everyone reads this shoulder intro.",
-                                                          "Quillockian heading|"}));
+  EXPECT_EQ(headings(sections),
+            (std::vector<std::string>{"Open teaser|Everyone reads this shoulder intro.",
+                                      "Quillockian heading|"}));
   EXPECT_EQ(sections[0].access, Access::Public);
   EXPECT_EQ(sections[1].access, Access::Members);
   EXPECT_TRUE(sections[1].text.empty());
 
   auto open = visible_sections(parse(public_with_member_area(true)), Tier::Public);
-  EXPECT_EQ(headings(open), (std::vector<std::string>{"What the evidence says|Heat helps stiffness.",
-                                                      "Quillockian protocol|",
-                                                      "Closing|Ice helps swelling."}));
+  EXPECT_EQ(headings(open),
+            (std::vector<std::string>{"What the evidence says|Heat helps stiffness.",
+                                      "Quillockian protocol|", "Closing|Ice helps swelling."}));
 }
 
 TEST(VisibleSections, ArticleWithoutMemberTextIsTheSameInBothTiers) {
-  auto a = parse({{"id", "p"}, {"title", "T"}, {"headings_public", true},
+  auto a = parse({{"id", "p"},
+                  {"title", "T"},
+                  {"headings_public", true},
                   {"sections", {{{"heading", "H"}, {"text", "one"}}, {{"text", "two"}}}}});
   EXPECT_EQ(headings(visible_sections(a, Tier::Public)), headings(visible_sections(a, Tier::Full)));
 }
@@ -198,19 +207,15 @@ TEST_F(BuildDocument, BooleanTermsAndValuesFollowTheLayout) {
                     {"access", "members"},
                     {"sections", {{{"text", "x"}}}}},
                    Tier::Public);
-  for (std::string term : {std::string(prefix::kId) + "every-field",
-                           std::string(prefix::kAccess) + "members",
-                           std::string(prefix::kKind) + "member-post",
-                           std::string(prefix::kYear) + "2024",
-                           std::string(prefix::kTag) + "back-pain",
-                           std::string(prefix::kTag) + "neck",
-                           std::string(prefix::kAuthorExact) + "ana-ruiz",
-                           std::string(prefix::kAuthorExact) + "dana-whitfield-smith",
-                           std::string(prefix::kLink) + "minimal",
-                           std::string(prefix::kTitle) + "every",
-                           std::string(prefix::kTitle) + "field",
-                           std::string(prefix::kAuthor) + "ruiz",
-                           std::string("Z") + std::string(prefix::kTitle) + "field"})
+  for (std::string term :
+       {std::string(prefix::kId) + "every-field", std::string(prefix::kAccess) + "members",
+        std::string(prefix::kKind) + "member-post", std::string(prefix::kYear) + "2024",
+        std::string(prefix::kTag) + "back-pain", std::string(prefix::kTag) + "neck",
+        std::string(prefix::kAuthorExact) + "ana-ruiz",
+        std::string(prefix::kAuthorExact) + "dana-whitfield-smith",
+        std::string(prefix::kLink) + "minimal", std::string(prefix::kTitle) + "every",
+        std::string(prefix::kTitle) + "field", std::string(prefix::kAuthor) + "ruiz",
+        std::string("Z") + std::string(prefix::kTitle) + "field"})
     EXPECT_TRUE(has_term(doc, term)) << term;
   EXPECT_EQ(doc.get_value(slot::kPublished), "20240229");
   EXPECT_EQ(doc.get_value(slot::kUpdated), "20240301");
@@ -222,7 +227,8 @@ TEST_F(BuildDocument, BooleanTermsAndValuesFollowTheLayout) {
 }
 
 TEST_F(BuildDocument, UndatedArticleHasEmptyDateValuesAndNoYear) {
-  auto doc = build({{"id", "undated"}, {"title", "T"}, {"sections", {{{"text", "x"}}}}}, Tier::Full);
+  auto doc =
+      build({{"id", "undated"}, {"title", "T"}, {"sections", {{{"text", "x"}}}}}, Tier::Full);
   EXPECT_EQ(doc.get_value(layout::slot::kPublished), "");
   EXPECT_EQ(doc.get_value(layout::slot::kYear), "");
   EXPECT_TRUE(terms_containing(doc, std::string(layout::prefix::kYear) + "1").empty());
@@ -231,7 +237,8 @@ TEST_F(BuildDocument, UndatedArticleHasEmptyDateValuesAndNoYear) {
 
 // Phrases match the exact words, so those carry positions (stems need not).
 TEST_F(BuildDocument, ExactWordsCarryPositionsForPhrases) {
-  auto doc = build({{"id", "rom"}, {"title", "T"},
+  auto doc = build({{"id", "rom"},
+                    {"title", "T"},
                     {"sections", {{{"text", "Your range of motion improves with practice."}}}}},
                    Tier::Full);
   std::vector<Xapian::termpos> range, of, motion;
@@ -250,10 +257,13 @@ TEST_F(BuildDocument, ExactWordsCarryPositionsForPhrases) {
 TEST_F(BuildDocument, FieldsDoNotShareAPhrase) {
   // "ice" ends the title and "bath" starts the summary: a phrase must not span them.
   Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
-  db.add_document(build({{"id", "a"}, {"title", "Heat or ice"}, {"summary", "Bath salts"},
-                         {"sections", {{{"text", "x"}}}}}, Tier::Full));
-  db.add_document(build({{"id", "b"}, {"title", "T"}, {"sections", {{{"text", "an ice bath"}}}}},
+  db.add_document(build({{"id", "a"},
+                         {"title", "Heat or ice"},
+                         {"summary", "Bath salts"},
+                         {"sections", {{{"text", "x"}}}}},
                         Tier::Full));
+  db.add_document(
+      build({{"id", "b"}, {"title", "T"}, {"sections", {{{"text", "an ice bath"}}}}}, Tier::Full));
   Xapian::Enquire enquire(db);
   std::vector<std::string> words = {"ice", "bath"};
   enquire.set_query(Xapian::Query(Xapian::Query::OP_PHRASE, words.begin(), words.end()));

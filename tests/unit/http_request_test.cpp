@@ -1,11 +1,9 @@
 // The HTTP front end's pure parts, in-process: query-string checking (RequestParams) and
 // bearer-token checking (TokenVerifier), including tokens built by hand.
 #include <gtest/gtest.h>
-
 #include <jwt.h>
 
 #include <memory>
-
 #include <nlohmann/json.hpp>
 
 #include "archive/query_builder.hpp"
@@ -32,7 +30,8 @@ std::string message_of(const std::function<void()>& action) {
 TEST(HttpRequestParams, UnknownRepeatedAndRequired) {
   Params unknown = {{"q", "x"}, {"bogus", "1"}};
   EXPECT_THROW(RequestParams(unknown).allow({"q"}), ParameterError);
-  EXPECT_NE(message_of([&] { RequestParams(unknown).allow({"q"}); }).find("bogus"), std::string::npos);
+  EXPECT_NE(message_of([&] { RequestParams(unknown).allow({"q"}); }).find("bogus"),
+            std::string::npos);
   Params repeated = {{"q", "a"}, {"q", "b"}};
   EXPECT_THROW(RequestParams(repeated).text("q"), ParameterError);
   EXPECT_EQ(RequestParams(repeated).all("q"), (std::vector<std::string>{"a", "b"}));
@@ -52,8 +51,8 @@ TEST(HttpRequestParams, NumbersAndFlags) {
   EXPECT_EQ(number("1"), 1u);
   EXPECT_EQ(number("100"), 100u);
   EXPECT_EQ(number("007"), 7u);
-  for (const char* bad : {"0", "101", "-1", "+5", "1e2", "0x10", " 5", "5 ", "ten", "99999999999999999999",
-                          "1000000000"})
+  for (const char* bad : {"0", "101", "-1", "+5", "1e2", "0x10", " 5", "5 ", "ten",
+                          "99999999999999999999", "1000000000"})
     EXPECT_THROW(number(bad), ParameterError) << bad;
   auto flag = [](const std::string& value) {
     Params p = {{"f", value}};
@@ -77,9 +76,10 @@ TEST(HttpRequestParams, SearchRequestDefaultsAndValues) {
   EXPECT_FALSE(plain.partial);
   EXPECT_EQ(plain.sort, SortOrder::Relevance);
 
-  Params full = {{"q", "sleep"}, {"limit", "5"}, {"offset", "20"}, {"tag", "a"}, {"tag", "b"},
-                 {"kind", "guide"}, {"author", "Ana Ruiz"}, {"from", "2020-01-01"},
-                 {"to", "2021-01-01"}, {"sort", "newest"}, {"partial", "1"}, {"facets", "0"}};
+  Params full = {{"q", "sleep"},         {"limit", "5"},         {"offset", "20"},
+                 {"tag", "a"},           {"tag", "b"},           {"kind", "guide"},
+                 {"author", "Ana Ruiz"}, {"from", "2020-01-01"}, {"to", "2021-01-01"},
+                 {"sort", "newest"},     {"partial", "1"},       {"facets", "0"}};
   auto r = search_request_from(RequestParams(full));
   EXPECT_EQ(r.query, "sleep");
   EXPECT_EQ(r.limit, 5u);
@@ -93,15 +93,20 @@ TEST(HttpRequestParams, SearchRequestDefaultsAndValues) {
   EXPECT_TRUE(r.partial);
   EXPECT_FALSE(r.facets);
 
-  for (const Params& bad : std::vector<Params>{{{"limit", "0"}}, {{"limit", "101"}}, {{"offset", "10001"}},
-                                               {{"sort", "oldest"}}, {{"partial", "x"}}, {{"facets", "x"}},
-                                               {{"page", "2"}}, {{"kind", "a"}, {"kind", "b"}}})
+  for (const Params& bad : std::vector<Params>{{{"limit", "0"}},
+                                               {{"limit", "101"}},
+                                               {{"offset", "10001"}},
+                                               {{"sort", "oldest"}},
+                                               {{"partial", "x"}},
+                                               {{"facets", "x"}},
+                                               {{"page", "2"}},
+                                               {{"kind", "a"}, {"kind", "b"}}})
     EXPECT_THROW(search_request_from(RequestParams(bad)), ParameterError) << bad.begin()->first;
 }
 
 TEST(HttpRequestParams, MessagesAreValidUtf8) {
-  for (const std::string& name : {std::string(39, 'a') + "\xC3\xA9", std::string("\xFF"),
-                                  std::string("ab\xE2\x82")}) {
+  for (const std::string& name :
+       {std::string(39, 'a') + "\xC3\xA9", std::string("\xFF"), std::string("ab\xE2\x82")}) {
     Params p = {{name, "1"}};
     auto message = message_of([&] { RequestParams(p).allow({"q"}); });
     EXPECT_TRUE(is_valid_utf8(message)) << name.size();
@@ -139,22 +144,30 @@ std::string sign_with(jwt_alg_t alg, const std::string& key, const json& claims)
 
 long long in(std::chrono::seconds d) {
   return std::chrono::duration_cast<std::chrono::seconds>(
-             (std::chrono::system_clock::now() + d).time_since_epoch()).count();
+             (std::chrono::system_clock::now() + d).time_since_epoch())
+      .count();
 }
 
 TEST(HttpTokenVerifier, AcceptsOurHs256Tokens) {
   TokenVerifier verifier(kSecret);
-  auto member = verifier.verify(sign_token(kSecret, json({{"tier", "member"}, {"exp", in(1h)}}).dump()));
+  auto member =
+      verifier.verify(sign_token(kSecret, json({{"tier", "member"}, {"exp", in(1h)}}).dump()));
   EXPECT_EQ(member.tier, CallerTier::Member);
-  auto editor = verifier.verify(sign_with(JWT_ALG_HS256, kSecret, {{"tier", "editor"}, {"exp", in(1h)}}));
+  auto editor =
+      verifier.verify(sign_with(JWT_ALG_HS256, kSecret, {{"tier", "editor"}, {"exp", in(1h)}}));
   EXPECT_TRUE(editor.is_editor());
-  auto unlock = verifier.verify(sign_token(kSecret, json({{"unlocked", {"a", "b"}}, {"exp", in(1h)}}).dump()));
+  auto unlock = verifier.verify(
+      sign_token(kSecret, json({{"unlocked", {"a", "b"}}, {"exp", in(1h)}}).dump()));
   EXPECT_EQ(unlock.tier, CallerTier::Public);
   EXPECT_EQ(unlock.unlocked, (std::set<std::string>{"a", "b"}));
   EXPECT_FALSE(unlock.public_only());
   EXPECT_TRUE(verifier.from_header("").public_only());
-  EXPECT_EQ(verifier.from_header("Bearer " + sign_token(kSecret, json({{"tier", "member"}, {"exp", in(1h)}}).dump())).tier,
-            CallerTier::Member);
+  EXPECT_EQ(
+      verifier
+          .from_header("Bearer " +
+                       sign_token(kSecret, json({{"tier", "member"}, {"exp", in(1h)}}).dump()))
+          .tier,
+      CallerTier::Member);
 }
 
 TEST(HttpTokenVerifier, RefusesEverythingElse) {
@@ -169,8 +182,10 @@ TEST(HttpTokenVerifier, RefusesEverythingElse) {
       {"expired", sign_token(kSecret, json({{"tier", "member"}, {"exp", in(-1s)}}).dump())},
       {"no exp", sign_token(kSecret, json({{"tier", "member"}}).dump())},
       {"tier admin", sign_token(kSecret, json({{"tier", "admin"}, {"exp", in(1h)}}).dump())},
-      {"101 unlocks", sign_token(kSecret, json({{"unlocked", std::vector<std::string>(101, "a")},
-                                                {"exp", in(1h)}}).dump())},
+      {"101 unlocks",
+       sign_token(
+           kSecret,
+           json({{"unlocked", std::vector<std::string>(101, "a")}, {"exp", in(1h)}}).dump())},
       {"empty", ""},
       {"too long", std::string(kMaxTokenBytes + 1, 'a')},
   };

@@ -1,12 +1,12 @@
+#include "archive/query_builder.hpp"
+
 #include <gtest/gtest.h>
-
-#include <set>
-
-#include <nlohmann/json.hpp>
 #include <xapian.h>
 
+#include <nlohmann/json.hpp>
+#include <set>
+
 #include "archive/document_builder.hpp"
-#include "archive/query_builder.hpp"
 #include "archive/search_types.hpp"
 #include "test_support.hpp"
 
@@ -26,8 +26,11 @@ Article parse(const nlohmann::json& value) {
 
 nlohmann::json article(const std::string& id, const std::string& title, const std::string& text,
                        const char* published, std::vector<std::string> tags = {}) {
-  return {{"id", id},          {"title", title}, {"published", published},
-          {"tags", tags},      {"sections", {{{"text", text}}}}};
+  return {{"id", id},
+          {"title", title},
+          {"published", published},
+          {"tags", tags},
+          {"sections", {{{"text", text}}}}};
 }
 
 // A small archive in a real (on-disk) Xapian database, indexed by the indexer's own code.
@@ -38,8 +41,8 @@ class QueryBuilderTest : public ::testing::Test {
     Xapian::WritableDatabase db((*dir_ / "db").string(), Xapian::DB_CREATE);
     auto indexer = make_term_generator();
     for (const auto& a : {
-             article("rom", "Range of Motion Matters", "Your range of motion improves with practice.",
-                     "2012-05-01", {"joints"}),
+             article("rom", "Range of Motion Matters",
+                     "Your range of motion improves with practice.", "2012-05-01", {"joints"}),
              article("scrambled", "Mobility", "Motion is not the range you want, of course.",
                      "2009-01-01"),
              article("stretch", "Does Stretching Prevent Injury?",
@@ -47,8 +50,8 @@ class QueryBuilderTest : public ::testing::Test {
                      {"back-pain"}),
              article("fascia", "Fascia explained", "Connective tissue wraps every muscle.",
                      "2010-01-01"),
-             article("fascia-body", "Connective tissue", "The fascia is mentioned in the body only.",
-                     "2015-12-31", {"back-pain"}),
+             article("fascia-body", "Connective tissue",
+                     "The fascia is mentioned in the body only.", "2015-12-31", {"back-pain"}),
              article("heat", "Warmth", "Heat helps stiffness.", "2011-06-15"),
              article("ice", "Cold", "Ice helps swelling.", "2014-02-02"),
              article("trigger", "Knots", "What is a trigger point, really? Pain that refers.",
@@ -229,7 +232,8 @@ TEST(QueryBuilderWildcard, ExpansionIsLimitedToTheMostFrequentWords) {
   for (int i = 0; i < 130; ++i) {
     char word[16];
     std::snprintf(word, sizeof word, "ab%03d", i);
-    db.add_document(build_document(parse({{"id", std::string("d").append(std::to_string(i))}, {"title", "Doc"},
+    db.add_document(build_document(parse({{"id", std::string("d").append(std::to_string(i))},
+                                          {"title", "Doc"},
                                           {"sections", {{{"text", word}}}}}),
                                    Tier::Full, indexer));
     if (i < 64) common += std::string(word) + " ";

@@ -1,12 +1,11 @@
 // Article: the ingest contract (schema/article.schema.json) as a C++ value type.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <variant>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 namespace archive {
 

@@ -1,10 +1,10 @@
 // Turning an Article into the Xapian document of one tier, following layout.hpp.
 #pragma once
 
+#include <xapian.h>
+
 #include <string>
 #include <vector>
-
-#include <xapian.h>
 
 #include "archive/article.hpp"
 
@@ -23,8 +23,7 @@ std::vector<Section> visible_sections(const Article& article, Tier tier);
 
 // Builds the document for `tier` with `indexer` (from make_term_generator(); one per
 // tier and thread).
-Xapian::Document build_document(const Article& article, Tier tier,
-                                Xapian::TermGenerator& indexer);
+Xapian::Document build_document(const Article& article, Tier tier, Xapian::TermGenerator& indexer);
 
 // A TermGenerator configured as the query side expects (English stemming, positions),
 // with a stemmer that remembers its answers: one per thread.

@@ -1,9 +1,8 @@
 // The archive-index command line as a library, so parsing is tested without a process.
 #pragma once
 
-#include <iosfwd>
-
 #include <CLI/CLI.hpp>
+#include <iosfwd>
 
 #include "archive/index_run.hpp"
 

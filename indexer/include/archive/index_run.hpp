@@ -30,10 +30,10 @@ struct IndexProgress {
 };
 
 struct IndexReport {
-  std::size_t indexed = 0;   // new ids
-  std::size_t updated = 0;   // ids that were there already (or repeated in the input)
+  std::size_t indexed = 0;  // new ids
+  std::size_t updated = 0;  // ids that were there already (or repeated in the input)
   std::size_t deleted = 0;
-  std::size_t skipped = 0;   // invalid articles
+  std::size_t skipped = 0;            // invalid articles
   std::vector<std::string> problems;  // "file:line: field: message"
   std::vector<std::string> warnings;
   bool published = false;

@@ -3,9 +3,9 @@
 // Indexer and search core both include this file; schema/index-layout.md explains it.
 #pragma once
 
-#include <string_view>
-
 #include <xapian.h>
+
+#include <string_view>
 
 namespace archive::layout {
 
@@ -27,14 +27,14 @@ inline constexpr std::string_view kLockFile = ".lock";
 
 // --- Term prefixes (Xapian/Omega conventions; X... for our own) ---------------
 namespace prefix {
-inline constexpr std::string_view kId = "Q";            // boolean: article id
-inline constexpr std::string_view kTitle = "S";         // free text: title words
-inline constexpr std::string_view kAuthor = "A";        // free text: author names
-inline constexpr std::string_view kTag = "K";           // boolean: tag slug
-inline constexpr std::string_view kYear = "Y";          // boolean: publication year
-inline constexpr std::string_view kKind = "XKIND";      // boolean: kind slug
-inline constexpr std::string_view kAccess = "XACCESS";  // boolean: public|members
-inline constexpr std::string_view kLink = "XLINK";      // boolean: id this article links to
+inline constexpr std::string_view kId = "Q";                 // boolean: article id
+inline constexpr std::string_view kTitle = "S";              // free text: title words
+inline constexpr std::string_view kAuthor = "A";             // free text: author names
+inline constexpr std::string_view kTag = "K";                // boolean: tag slug
+inline constexpr std::string_view kYear = "Y";               // boolean: publication year
+inline constexpr std::string_view kKind = "XKIND";           // boolean: kind slug
+inline constexpr std::string_view kAccess = "XACCESS";       // boolean: public|members
+inline constexpr std::string_view kLink = "XLINK";           // boolean: id this article links to
 inline constexpr std::string_view kAuthorExact = "XAUTHOR";  // boolean: author slug
 // Marks the full-text copy of a one-page unlock inside an unlock overlay database.
 inline constexpr std::string_view kUnlockedCopy = "XUNLOCKED";

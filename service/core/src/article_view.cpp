@@ -15,10 +15,18 @@ std::optional<ArticleView> Searcher::article(const std::string& id,
     return data[key].is_string() ? std::optional(data[key].get<std::string>()) : std::nullopt;
   };
   using Strings = std::vector<std::string>;
-  ArticleView view{data.value("id", ""),      data.value("url", ""),     data.value("title", ""),
-                   data.value("kind", ""),    data.value("access", ""),  data.value("summary", ""),
-                   date("published"),         date("updated"),           data.value("authors", Strings{}),
-                   data.value("tags", Strings{}), data.value("links", Strings{}), {}};
+  ArticleView view{data.value("id", ""),
+                   data.value("url", ""),
+                   data.value("title", ""),
+                   data.value("kind", ""),
+                   data.value("access", ""),
+                   data.value("summary", ""),
+                   date("published"),
+                   date("updated"),
+                   data.value("authors", Strings{}),
+                   data.value("tags", Strings{}),
+                   data.value("links", Strings{}),
+                   {}};
   // The document's sections are already the caller's: a public tier copy holds member
   // headings only where the article teases them, and never member text.
   for (const auto& section : data.value("sections", nlohmann::json::array()))

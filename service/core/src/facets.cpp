@@ -14,7 +14,8 @@ void FacetCounter::operator()(const Xapian::Document& doc, double) {
     start = end + 1;
   }
   if (auto kind = doc.get_value(slot::kKind); !kind.empty()) ++facets_.kind[kind];
-  if (auto date = doc.get_value(slot::kPublished); date.size() >= 4) ++facets_.year[date.substr(0, 4)];
+  if (auto date = doc.get_value(slot::kPublished); date.size() >= 4)
+    ++facets_.year[date.substr(0, 4)];
 }
 
 }  // namespace archive

@@ -28,13 +28,15 @@ Xapian::Enquire make_enquire(const SearchScope& scope, const Xapian::Query& quer
 }
 
 std::optional<Xapian::docid> find_article(const SearchScope& scope, const std::string& id) {
-  auto mset = make_enquire(scope, Xapian::Query(std::string(layout::prefix::kId) + id)).get_mset(0, 1);
+  auto mset =
+      make_enquire(scope, Xapian::Query(std::string(layout::prefix::kId) + id)).get_mset(0, 1);
   if (mset.empty()) return std::nullopt;
   return *mset.begin();
 }
 
 double milliseconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
 }
 
 }  // namespace archive

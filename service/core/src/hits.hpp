@@ -1,10 +1,10 @@
 // Shared pieces of the searcher's operations: turning matches into results.
 #pragma once
 
-#include <optional>
+#include <xapian.h>
 
 #include <nlohmann/json.hpp>
-#include <xapian.h>
+#include <optional>
 
 #include "archive/search_scope.hpp"
 #include "archive/search_types.hpp"

@@ -12,8 +12,10 @@ IndexGeneration IndexGeneration::open_current(const std::filesystem::path& root)
   for (int attempt = 0;; ++attempt) {
     auto name = current_generation(root);
     if (!name)
-      throw NoIndexError(root.string() + ": no index has been published here yet; run "
-                                         "archive-index --index " + root.string() + " FILE.jsonl");
+      throw NoIndexError(root.string() +
+                         ": no index has been published here yet; run "
+                         "archive-index --index " +
+                         root.string() + " FILE.jsonl");
     try {
       return IndexGeneration(*name,
                              Xapian::Database(tier_path(root, *name, layout::kPublicTier).string()),

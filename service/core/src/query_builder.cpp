@@ -15,21 +15,21 @@ using QP = Xapian::QueryParser;
 // Words too common in English to say anything about a question. Applied at query time
 // only (documents keep them, so phrases such as "range of motion" still match).
 constexpr std::array kStopwords = {
-    "a",     "about", "after", "all",   "also",  "am",    "an",    "and",   "any",   "are",
-    "as",    "at",    "be",    "been",  "being", "but",   "by",    "can",   "could", "did",
-    "do",    "does",  "doing", "for",   "from",  "had",   "has",   "have",  "having", "he",
-    "her",   "here",  "him",   "his",   "how",   "i",     "if",    "in",    "into",  "is",
-    "it",    "its",   "just",  "me",    "more",  "most",  "my",    "of",    "on",    "or",
-    "our",   "out",   "she",   "should", "so",   "some",  "such",  "than",  "that",  "the",
-    "their", "them",  "then",  "there", "these", "they",  "this",  "those", "to",    "too",
-    "us",    "was",   "we",    "were",  "what",  "when",  "where", "which", "while", "who",
-    "whom",  "why",   "will",  "with",  "would", "you",   "your"};
+    "a",     "about", "after", "all",    "also",  "am",   "an",    "and",   "any",    "are",
+    "as",    "at",    "be",    "been",   "being", "but",  "by",    "can",   "could",  "did",
+    "do",    "does",  "doing", "for",    "from",  "had",  "has",   "have",  "having", "he",
+    "her",   "here",  "him",   "his",    "how",   "i",    "if",    "in",    "into",   "is",
+    "it",    "its",   "just",  "me",     "more",  "most", "my",    "of",    "on",     "or",
+    "our",   "out",   "she",   "should", "so",    "some", "such",  "than",  "that",   "the",
+    "their", "them",  "then",  "there",  "these", "they", "this",  "those", "to",     "too",
+    "us",    "was",   "we",    "were",   "what",  "when", "where", "which", "while",  "who",
+    "whom",  "why",   "will",  "with",   "would", "you",  "your"};
 
 // Operator words QueryParser knows in capitals; fold_case() leaves them alone.
 constexpr std::array<std::string_view, 6> kOperators = {"AND", "OR", "NOT", "XOR", "NEAR", "ADJ"};
 
-constexpr unsigned kSyntaxFlags = QP::FLAG_PHRASE | QP::FLAG_BOOLEAN | QP::FLAG_LOVEHATE |
-                                  QP::FLAG_WILDCARD | QP::FLAG_PURE_NOT;
+constexpr unsigned kSyntaxFlags =
+    QP::FLAG_PHRASE | QP::FLAG_BOOLEAN | QP::FLAG_LOVEHATE | QP::FLAG_WILDCARD | QP::FLAG_PURE_NOT;
 
 Xapian::Query term_query(std::string_view prefix, const std::string& value) {
   return Xapian::Query(std::string(prefix) + value);
@@ -53,7 +53,11 @@ bool is_stopword(const std::string& word) {
 bool is_valid_utf8(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
     auto c = static_cast<unsigned char>(text[i]);
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    std::size_t len = c < 0x80           ? 1
+                      : (c >> 5) == 0x6  ? 2
+                      : (c >> 4) == 0xE  ? 3
+                      : (c >> 3) == 0x1E ? 4
+                                         : 0;
     if (len == 0 || i + len > text.size()) return false;
     unsigned long cp = len == 1 ? c : c & (0x7F >> len);
     for (std::size_t k = 1; k < len; ++k) {
@@ -88,8 +92,8 @@ std::string correct_spelling(const std::string& text, const Xapian::Database& db
     bool field_name = j < text.size() && text[j] == ':';
     bool unfinished = partial && j == text.size();
     std::string suggestion;
-    if (!field_value && !field_name && !unfinished && !is_stopword(word) &&
-        !db.term_exists(word) && !std::isdigit(static_cast<unsigned char>(word[0])))
+    if (!field_value && !field_name && !unfinished && !is_stopword(word) && !db.term_exists(word) &&
+        !std::isdigit(static_cast<unsigned char>(word[0])))
       suggestion = db.get_spelling_suggestion(word);
     changed |= !suggestion.empty();
     out += suggestion.empty() ? word : suggestion;
@@ -104,7 +108,8 @@ std::string close_quotes(std::string text) {
 }
 
 std::string fold_case(const std::string& text) {
-  bool shouting = std::none_of(text.begin(), text.end(), [](unsigned char c) { return std::islower(c); });
+  bool shouting =
+      std::none_of(text.begin(), text.end(), [](unsigned char c) { return std::islower(c); });
   std::string out;
   std::size_t done = 0;
   // Copies text[done, end) lower-cased, then the operator word at [end, next) as it is.
@@ -122,7 +127,8 @@ std::string fold_case(const std::string& text) {
     while (j < text.size() && std::isalpha(static_cast<unsigned char>(text[j]))) ++j;
     auto word = text.substr(i, j - i);
     bool starts_word = i == 0 || !(static_cast<unsigned char>(text[i - 1]) >= 0x80);
-    if (!shouting && starts_word && std::find(kOperators.begin(), kOperators.end(), word) != kOperators.end())
+    if (!shouting && starts_word &&
+        std::find(kOperators.begin(), kOperators.end(), word) != kOperators.end())
       flush(i, j);
     i = j;
   }
@@ -167,9 +173,9 @@ ParsedQuery QueryBuilder::parse(const std::string& raw, const Xapian::Database& 
   unsigned extra = partial ? QP::FLAG_PARTIAL : 0;
   ParsedQuery out;
   // Strict syntax first; then the same words without operators; then bare words.
-  for (auto [flags, input] : {std::pair{kSyntaxFlags | extra, text},
-                              std::pair{QP::FLAG_PHRASE | extra, text},
-                              std::pair{extra, words_only(text)}}) {
+  for (auto [flags, input] :
+       {std::pair{kSyntaxFlags | extra, text}, std::pair{QP::FLAG_PHRASE | extra, text},
+        std::pair{extra, words_only(text)}}) {
     try {
       out.query = parser.parse_query(input, flags);
       break;

@@ -10,7 +10,9 @@ bool KeyTermDecider::operator()(const std::string& term) const {
   return !is_stopword(term.substr(1)) && (!db_ || db_->get_termfreq(term) > 1);
 }
 
-Xapian::BM25Weight ranking_weight() { return Xapian::BM25Weight(kRanking.k1, 0, 1, kRanking.b, 0.5); }
+Xapian::BM25Weight ranking_weight() {
+  return Xapian::BM25Weight(kRanking.k1, 0, 1, kRanking.b, 0.5);
+}
 
 Xapian::Query with_feedback(const Xapian::Query& query, const SearchScope& scope,
                             const Xapian::MSet& first_pass) {
@@ -32,9 +34,9 @@ Xapian::Query with_feedback(const Xapian::Query& query, const SearchScope& scope
   Xapian::Query expansion(Xapian::Query::OP_OR, terms.begin(), terms.end());
   // AND_MAYBE: the expansion re-ranks what the query matched and matches nothing new, so
   // counts and facets still describe what was asked, and the match stays cheap.
-  return Xapian::Query(Xapian::Query::OP_AND_MAYBE, query,
-                       Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, expansion,
-                                     kRanking.feedback_weight));
+  return Xapian::Query(
+      Xapian::Query::OP_AND_MAYBE, query,
+      Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, expansion, kRanking.feedback_weight));
 }
 
 }  // namespace archive

@@ -60,7 +60,8 @@ RelatedResponse Searcher::related(const RelatedRequest& request,
   } else if (auto did = find_article(scope, request.id)) {
     source = *did;
     auto self = Xapian::Query(std::string(layout::prefix::kId) + request.id);
-    scope.hidden = scope.hidden.empty() ? self : Xapian::Query(Xapian::Query::OP_OR, scope.hidden, self);
+    scope.hidden =
+        scope.hidden.empty() ? self : Xapian::Query(Xapian::Query::OP_OR, scope.hidden, self);
   } else {
     throw NotFoundError("no article with id \"" + request.id.substr(0, 128) + "\"");
   }
@@ -86,7 +87,8 @@ RelatedResponse Searcher::related(const RelatedRequest& request,
     response.took_ms = milliseconds_since(start);
     return response;
   }
-  auto enquire = make_enquire(scope, Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
+  auto enquire =
+      make_enquire(scope, Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
   auto mset = enquire.get_mset(0, request.limit);
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     RelatedHit related{make_hit(mset, it.get_document(), true), {}};

@@ -45,10 +45,10 @@ SearchScope scope_for(const IndexGeneration& generation, const Entitlement& enti
   if (public_copies.empty()) return scope;
   scope.db.add_database(overlay);
   // The id term matches both copies; keep the one carrying the overlay's marker.
-  scope.hidden = Xapian::Query(
-      Xapian::Query::OP_AND_NOT,
-      Xapian::Query(Xapian::Query::OP_OR, public_copies.begin(), public_copies.end()),
-      Xapian::Query(std::string(layout::prefix::kUnlockedCopy)));
+  scope.hidden =
+      Xapian::Query(Xapian::Query::OP_AND_NOT,
+                    Xapian::Query(Xapian::Query::OP_OR, public_copies.begin(), public_copies.end()),
+                    Xapian::Query(std::string(layout::prefix::kUnlockedCopy)));
   return scope;
 }
 

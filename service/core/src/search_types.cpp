@@ -1,7 +1,6 @@
 #include "archive/search_types.hpp"
 
 #include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 #include "archive/entitlement.hpp"
@@ -34,7 +33,8 @@ nlohmann::ordered_json to_json(const SearchHit& hit) {
           {"title", hit.title},
           {"kind", hit.kind},
           {"access", hit.access},
-          {"published", hit.published ? nlohmann::ordered_json(*hit.published) : nlohmann::ordered_json(nullptr)},
+          {"published", hit.published ? nlohmann::ordered_json(*hit.published)
+                                      : nlohmann::ordered_json(nullptr)},
           {"tags", hit.tags},
           {"snippet", hit.snippet}};
 }
@@ -61,28 +61,36 @@ nlohmann::ordered_json to_json(const ArticleView& a) {
   auto date = [](const std::optional<std::string>& d) {
     return d ? nlohmann::ordered_json(*d) : nlohmann::ordered_json(nullptr);
   };
-  return {{"id", a.id},           {"url", a.url},         {"title", a.title},
-          {"kind", a.kind},       {"access", a.access},   {"published", date(a.published)},
-          {"updated", date(a.updated)}, {"authors", a.authors}, {"tags", a.tags},
-          {"summary", a.summary}, {"links", a.links},     {"outline", std::move(outline)}};
+  return {{"id", a.id},
+          {"url", a.url},
+          {"title", a.title},
+          {"kind", a.kind},
+          {"access", a.access},
+          {"published", date(a.published)},
+          {"updated", date(a.updated)},
+          {"authors", a.authors},
+          {"tags", a.tags},
+          {"summary", a.summary},
+          {"links", a.links},
+          {"outline", std::move(outline)}};
 }
 
 nlohmann::ordered_json to_json(const SuggestResponse& r) {
   auto titles = nlohmann::ordered_json::array();
-  for (const auto& t : r.titles) titles.push_back({{"id", t.id}, {"title", t.title}, {"url", t.url}});
-  return {{"query", r.query}, {"completions", r.completions}, {"titles", std::move(titles)},
+  for (const auto& t : r.titles)
+    titles.push_back({{"id", t.id}, {"title", t.title}, {"url", t.url}});
+  return {{"query", r.query},
+          {"completions", r.completions},
+          {"titles", std::move(titles)},
           {"took_ms", r.took_ms}};
 }
 
 nlohmann::ordered_json to_json(const SearchResponse& r) {
   auto results = nlohmann::ordered_json::array();
   for (const auto& hit : r.results) results.push_back(to_json(hit));
-  nlohmann::ordered_json out = {{"query", r.query},
-                        {"total_estimate", r.total_estimate},
-                        {"offset", r.offset},
-                        {"limit", r.limit},
-                        {"corrected_query", r.corrected_query},
-                        {"results", std::move(results)}};
+  nlohmann::ordered_json out = {
+      {"query", r.query}, {"total_estimate", r.total_estimate},   {"offset", r.offset},
+      {"limit", r.limit}, {"corrected_query", r.corrected_query}, {"results", std::move(results)}};
   if (r.facets)
     out["facets"] = {{"tag", facet_list(r.facets->tag)},
                      {"kind", facet_list(r.facets->kind)},

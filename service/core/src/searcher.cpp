@@ -1,7 +1,6 @@
 #include "archive/searcher.hpp"
 
 #include <chrono>
-
 #include <nlohmann/json.hpp>
 
 #include "archive/generation_store.hpp"

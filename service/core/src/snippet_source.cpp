@@ -18,8 +18,7 @@ std::string snippet_text(const nlohmann::json& data) {
 std::string make_snippet(const Xapian::MSet& mset, const std::string& text) {
   // Flags 0: no background model and no exhaustive search. Both cost an order of
   // magnitude in time for a barely better extract (shared notes, measured here too).
-  return mset.snippet(text, kSnippetLength, Xapian::Stem("english"), 0, "<mark>", "</mark>",
-                      "…");
+  return mset.snippet(text, kSnippetLength, Xapian::Stem("english"), 0, "<mark>", "</mark>", "…");
 }
 
 }  // namespace archive

@@ -5,11 +5,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "archive/token_verifier.hpp"
 #include "archive/web_assets.hpp"
@@ -44,11 +43,12 @@ void send_error(httplib::Response& res, const HttpError& e) {
 // Routes as the metrics and the access log name them: no ids, no query strings.
 std::string route_of(const std::string& path) {
   if (path == "/" || path == "/app.js" || path == "/app.css") return "page";
-  for (const char* fixed : {"/v1/search", "/v1/suggest", "/v1/related", "/healthz", "/readyz",
-                            "/metrics"})
+  for (const char* fixed :
+       {"/v1/search", "/v1/suggest", "/v1/related", "/healthz", "/readyz", "/metrics"})
     if (path == fixed) return fixed;
   if (path.rfind("/v1/xref/", 0) == 0) {
-    for (const char* fixed : {"/v1/xref/broken", "/v1/xref/orphans", "/v1/xref/missing", "/v1/xref/check"})
+    for (const char* fixed :
+         {"/v1/xref/broken", "/v1/xref/orphans", "/v1/xref/missing", "/v1/xref/check"})
       if (path == fixed) return fixed;
     if (path.rfind("/v1/xref/backlinks/", 0) == 0) return "/v1/xref/backlinks/{id}";
   }
@@ -179,72 +179,93 @@ struct HttpService::Impl {
 
 void HttpService::Impl::routes() {
   xref_routes();
-  server.Get("/healthz", api([](const httplib::Request&, httplib::Response& res, const Entitlement&) {
-               send_json(res, 200, {{"status", "ok"}});
-             }, false));
-  server.Get("/readyz", api([this](const httplib::Request&, httplib::Response& res, const Entitlement&) {
-               auto& searcher = pool.local();
-               send_json(res, 200, {{"status", "ready"}, {"generation", searcher.generation().name()}});
-             }, false));
-  server.Get("/metrics", api([this](const httplib::Request&, httplib::Response& res, const Entitlement&) {
-               IndexFacts facts;
-               try {
-                 const auto& g = pool.local().generation();
-                 facts = {g.name(), g.public_tier().get_doccount(), g.full_tier().get_doccount()};
-               } catch (const NoIndexError&) {
-               }
-               res.set_content(metrics.render(facts), "text/plain; version=0.0.4");
-             }, false));
-  server.Get("/v1/search", api([this](const httplib::Request& req, httplib::Response& res, const Entitlement& who) {
+  server.Get("/healthz",
+             api(
+                 [](const httplib::Request&, httplib::Response& res, const Entitlement&) {
+                   send_json(res, 200, {{"status", "ok"}});
+                 },
+                 false));
+  server.Get("/readyz",
+             api(
+                 [this](const httplib::Request&, httplib::Response& res, const Entitlement&) {
+                   auto& searcher = pool.local();
+                   send_json(res, 200,
+                             {{"status", "ready"}, {"generation", searcher.generation().name()}});
+                 },
+                 false));
+  server.Get(
+      "/metrics",
+      api(
+          [this](const httplib::Request&, httplib::Response& res, const Entitlement&) {
+            IndexFacts facts;
+            try {
+              const auto& g = pool.local().generation();
+              facts = {g.name(), g.public_tier().get_doccount(), g.full_tier().get_doccount()};
+            } catch (const NoIndexError&) {
+            }
+            res.set_content(metrics.render(facts), "text/plain; version=0.0.4");
+          },
+          false));
+  server.Get("/v1/search", api([this](const httplib::Request& req, httplib::Response& res,
+                                      const Entitlement& who) {
                auto request = search_request_from(RequestParams(req.params));
                auto response = pool.local().search(request, who);
                result_count = static_cast<long>(response.results.size());
                send_json(res, 200, to_json(response));
              }));
-  server.Get("/v1/suggest", api([this](const httplib::Request& req, httplib::Response& res, const Entitlement& who) {
-               RequestParams params(req.params);
-               params.allow({"q", "limit"});
-               auto response = pool.local().suggest(params.text("q", true), params.number("limit", 5, 1, 20), who);
-               result_count = static_cast<long>(response.titles.size());
-               send_json(res, 200, to_json(response));
-             }));
-  server.Get(R"(/v1/articles/([^/]+)/related)",
-             api([this](const httplib::Request& req, httplib::Response& res, const Entitlement& who) {
-               RequestParams params(req.params);
-               params.allow({"limit"});
-               RelatedRequest request{req.matches[1].str(), "", params.number("limit", 10, 1, 100)};
-               auto response = pool.local().related(request, who);
-               result_count = static_cast<long>(response.results.size());
-               send_json(res, 200, to_json(response));
-             }));
-  server.Get(R"(/v1/articles/([^/]+))", api([this](const httplib::Request& req, httplib::Response& res, const Entitlement& who) {
+  server.Get(
+      "/v1/suggest",
+      api([this](const httplib::Request& req, httplib::Response& res, const Entitlement& who) {
+        RequestParams params(req.params);
+        params.allow({"q", "limit"});
+        auto response =
+            pool.local().suggest(params.text("q", true), params.number("limit", 5, 1, 20), who);
+        result_count = static_cast<long>(response.titles.size());
+        send_json(res, 200, to_json(response));
+      }));
+  server.Get(
+      R"(/v1/articles/([^/]+)/related)",
+      api([this](const httplib::Request& req, httplib::Response& res, const Entitlement& who) {
+        RequestParams params(req.params);
+        params.allow({"limit"});
+        RelatedRequest request{req.matches[1].str(), "", params.number("limit", 10, 1, 100)};
+        auto response = pool.local().related(request, who);
+        result_count = static_cast<long>(response.results.size());
+        send_json(res, 200, to_json(response));
+      }));
+  server.Get(R"(/v1/articles/([^/]+))", api([this](const httplib::Request& req,
+                                                   httplib::Response& res, const Entitlement& who) {
                RequestParams(req.params).allow({});
                auto article = pool.local().article(req.matches[1].str(), who);
                if (!article) throw HttpError{404, "not_found", "no such article"};
                send_json(res, 200, to_json(*article));
              }));
-  server.Post("/v1/related", api([this](const httplib::Request& req, httplib::Response& res, const Entitlement& who) {
-                if (!who.is_editor())
-                  throw HttpError{403, "forbidden", "related articles for a draft need an editor token"};
-                auto body = nlohmann::json::parse(req.body, nullptr, false);
-                if (!body.is_object() || !body["text"].is_string())
-                  throw HttpError{400, "invalid_body", "body must be JSON {\"text\": \"...\", \"limit\": N}"};
-                RelatedRequest request{"", body["text"].get<std::string>(), 10};
-                if (body.contains("limit")) {
-                  if (!body["limit"].is_number_unsigned())
-                    throw HttpError{400, "invalid_body", "limit must be a positive whole number"};
-                  request.limit = body["limit"].get<std::size_t>();
-                }
-                auto response = pool.local().related(request, who);
-                result_count = static_cast<long>(response.results.size());
-                send_json(res, 200, to_json(response));
-              }));
+  server.Post(
+      "/v1/related",
+      api([this](const httplib::Request& req, httplib::Response& res, const Entitlement& who) {
+        if (!who.is_editor())
+          throw HttpError{403, "forbidden", "related articles for a draft need an editor token"};
+        auto body = nlohmann::json::parse(req.body, nullptr, false);
+        if (!body.is_object() || !body["text"].is_string())
+          throw HttpError{400, "invalid_body",
+                          "body must be JSON {\"text\": \"...\", \"limit\": N}"};
+        RelatedRequest request{"", body["text"].get<std::string>(), 10};
+        if (body.contains("limit")) {
+          if (!body["limit"].is_number_unsigned())
+            throw HttpError{400, "invalid_body", "limit must be a positive whole number"};
+          request.limit = body["limit"].get<std::size_t>();
+        }
+        auto response = pool.local().related(request, who);
+        result_count = static_cast<long>(response.results.size());
+        send_json(res, 200, to_json(response));
+      }));
   server.Options(".*", [](const httplib::Request&, httplib::Response& res) { res.status = 204; });
   for (const auto& asset : web_assets()) {
     server.Get(std::string(asset.path), [&asset](const httplib::Request&, httplib::Response& res) {
       res.set_header("Content-Security-Policy", "default-src 'self'");
       res.set_header("X-Content-Type-Options", "nosniff");
-      res.set_content(asset.body.data(), asset.body.size(), std::string(asset.content_type).c_str());
+      res.set_content(asset.body.data(), asset.body.size(),
+                      std::string(asset.content_type).c_str());
     });
   }
 }
@@ -307,7 +328,8 @@ void HttpService::Impl::xref_routes() {
               }));
 }
 
-HttpService::HttpService(ServeOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+HttpService::HttpService(ServeOptions options)
+    : impl_(std::make_unique<Impl>(std::move(options))) {}
 HttpService::~HttpService() = default;
 
 int HttpService::bind() {

@@ -2,11 +2,10 @@
 // lets in-flight requests finish, and exits 0.
 #include <pthread.h>
 #include <signal.h>
+#include <spdlog/spdlog.h>
 
 #include <iostream>
 #include <thread>
-
-#include <spdlog/spdlog.h>
 
 #include "archive/http_service.hpp"
 

@@ -22,8 +22,8 @@ std::string Metrics::render(const IndexFacts& index) const {
   out << "# HELP archive_requests_total HTTP requests by route and status.\n"
          "# TYPE archive_requests_total counter\n";
   for (const auto& [key, count] : requests_)
-    out << "archive_requests_total{route=\"" << key.first << "\",status=\"" << key.second
-        << "\"} " << count << "\n";
+    out << "archive_requests_total{route=\"" << key.first << "\",status=\"" << key.second << "\"} "
+        << count << "\n";
   out << "# HELP archive_request_duration_seconds Time to answer a request.\n"
          "# TYPE archive_request_duration_seconds histogram\n";
   for (const auto& [route, counts] : buckets_) {
@@ -41,8 +41,10 @@ std::string Metrics::render(const IndexFacts& index) const {
         << "archive_request_duration_seconds_count{route=\"" << route << "\"} " << cumulative
         << "\n";
   }
-  auto number = index.generation.empty() ? std::string("0")
-                                         : std::to_string(std::stoul(index.generation.substr(layout::kGenerationPrefix.size())));
+  auto number =
+      index.generation.empty()
+          ? std::string("0")
+          : std::to_string(std::stoul(index.generation.substr(layout::kGenerationPrefix.size())));
   out << "# HELP archive_index_generation Number of the index generation being served.\n"
          "# TYPE archive_index_generation gauge\n"
       << "archive_index_generation " << number << "\n"

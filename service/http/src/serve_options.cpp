@@ -47,11 +47,14 @@ void check(ServeOptions& o) {
   }
   if (!o.token_secret_file.empty()) {
     std::ifstream in(o.token_secret_file, std::ios::binary);
-    if (!in) throw std::invalid_argument("--token-secret-file: cannot read " + o.token_secret_file.string());
+    if (!in)
+      throw std::invalid_argument("--token-secret-file: cannot read " +
+                                  o.token_secret_file.string());
     std::stringstream text;
     text << in.rdbuf();
     o.token_secret = text.str();
-    while (!o.token_secret.empty() && std::isspace(static_cast<unsigned char>(o.token_secret.back())))
+    while (!o.token_secret.empty() &&
+           std::isspace(static_cast<unsigned char>(o.token_secret.back())))
       o.token_secret.pop_back();
     if (o.token_secret.size() < 32)
       throw std::invalid_argument("--token-secret-file: the secret must be at least 32 bytes");

@@ -3,7 +3,6 @@
 #include <jwt.h>
 
 #include <memory>
-
 #include <nlohmann/json.hpp>
 
 namespace archive {

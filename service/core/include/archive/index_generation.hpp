@@ -2,10 +2,10 @@
 // run, never a mix. Xapian databases are not thread-safe: one IndexGeneration per thread.
 #pragma once
 
+#include <xapian.h>
+
 #include <filesystem>
 #include <string>
-
-#include <xapian.h>
 
 namespace archive {
 
@@ -20,7 +20,8 @@ class IndexGeneration {
 
  private:
   IndexGeneration(std::string name, Xapian::Database public_tier, Xapian::Database full_tier)
-      : name_(std::move(name)), public_tier_(std::move(public_tier)),
+      : name_(std::move(name)),
+        public_tier_(std::move(public_tier)),
         full_tier_(std::move(full_tier)) {}
 
   std::string name_;

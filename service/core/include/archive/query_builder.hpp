@@ -2,10 +2,10 @@
 // forgiving reading where it does not, and limits that bound the cost either way.
 #pragma once
 
+#include <xapian.h>
+
 #include <memory>
 #include <string>
-
-#include <xapian.h>
 
 #include "archive/search_types.hpp"
 

@@ -2,10 +2,10 @@
 // stored in the document of the database their query ran on.
 #pragma once
 
-#include <string>
+#include <xapian.h>
 
 #include <nlohmann/json_fwd.hpp>
-#include <xapian.h>
+#include <string>
 
 namespace archive {
 

@@ -2,11 +2,10 @@
 // checked once at start.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "archive/searcher.hpp"
 
@@ -19,8 +18,8 @@ struct ServeOptions {
   std::size_t threads = 16;
   std::vector<std::string> cors_origins;
   std::size_t max_body_bytes = 1u << 20;
-  std::size_t max_in_flight = 256;   // beyond this, 429
-  double reload_interval_s = 0.25;   // how often CURRENT is checked
+  std::size_t max_in_flight = 256;  // beyond this, 429
+  double reload_interval_s = 0.25;  // how often CURRENT is checked
   SearchLimits limits;
 
   // Filled by check(): the listen address split, and the secret read from its file.

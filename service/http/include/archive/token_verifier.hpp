@@ -27,8 +27,8 @@ class TokenVerifier {
 
   // The entitlement a token grants; throws TokenError for anything not signed HS256 with
   // our secret, expired, or with claims of the wrong shape.
-  Entitlement verify(std::string_view token,
-                     std::chrono::system_clock::time_point now = std::chrono::system_clock::now()) const;
+  Entitlement verify(std::string_view token, std::chrono::system_clock::time_point now =
+                                                 std::chrono::system_clock::now()) const;
 
   // The entitlement an Authorization header grants: none is anonymous; otherwise it must
   // be "Bearer <token>".

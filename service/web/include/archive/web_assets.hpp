@@ -7,7 +7,7 @@
 namespace archive {
 
 struct WebAsset {
-  std::string_view path;          // "/", "/app.js", ...
+  std::string_view path;  // "/", "/app.js", ...
   std::string_view content_type;
   std::string_view body;
 };
