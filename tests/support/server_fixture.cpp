@@ -25,14 +25,6 @@ using archive::testing::write_file;
 
 namespace {
 
-std::string random_hex(std::size_t digits) {
-  static thread_local std::mt19937_64 random{std::random_device{}()};
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < digits; ++i) out += kHex[random() % 16];
-  return out;
-}
-
 // Members-only text around one canary. Variant 1 is longer and repeats words the public
 // text uses too, so any statistic taken from the full tier would differ between variants.
 std::string secret_text(const std::string& canary, int n, int variant) {
@@ -78,7 +70,7 @@ httplib::Headers with_token(httplib::Headers headers, const std::string& token) 
 
 // --- The fixture archive ---------------------------------------------------------------------
 
-std::string new_canary() { return std::string("zq") + "canary" + random_hex(16); }
+std::string new_canary() { return std::string("zq") + "canary" + testing::random_hex(16); }
 
 std::string replace_all(std::string text, const std::string& from, const std::string& to) {
   for (std::size_t at = 0; (at = text.find(from, at)) != std::string::npos; at += to.size())
@@ -157,18 +149,7 @@ Reply Http::options(const std::string& target, const httplib::Headers& headers) 
 }
 
 std::string url_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
+  return httplib::detail::encode_query_param(std::string(text));
 }
 
 std::string without_took_ms(const std::string& body) {
@@ -228,7 +209,7 @@ long long epoch_seconds(std::chrono::seconds from_now) {
 // --- The server ------------------------------------------------------------------------------
 
 ArchiveServer::ArchiveServer(const std::string& jsonl, ServeConfig config)
-    : index_(dir_ / "index"), secret_(random_hex(48)) {
+    : index_(dir_ / "index"), secret_(testing::random_hex(48)) {
   fs::create_directories(index_);
   if (config.publish) publish(jsonl, true);
   write_file(dir_ / "secret", secret_ + "\n");

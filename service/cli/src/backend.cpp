@@ -49,20 +49,10 @@ class LocalBackend : public Backend {
   Entitlement who_;
 };
 
-// Percent-encodes an id for a path segment (ids are slugs, but nothing checked that yet).
+// Percent-encodes an id for a path segment (ids are slugs, but nothing checked that yet),
+// with cpp-httplib's own encoder, which the library exports.
 std::string path_segment(const std::string& text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
+  return httplib::detail::encode_query_param(text);
 }
 
 httplib::Params search_params(const SearchRequest& r) {
