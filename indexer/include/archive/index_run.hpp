@@ -17,7 +17,9 @@ struct IndexOptions {
   bool rebuild = false;
   bool keep_going = false;
   // Documents per tier held in memory before they are written out; bounds peak memory.
-  std::size_t batch_size = 2000;
+  // Measured at 10k generated articles: 2,000 ran at 226 articles/s and 724 MiB peak,
+  // 500 at 257 articles/s and 472 MiB (Xapian's own default, 10,000, holds about 1 GB).
+  std::size_t batch_size = 500;
   // Compact each tier after a rebuild: smaller and faster to search.
   bool compact = true;
 };
