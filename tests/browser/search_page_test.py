@@ -41,7 +41,7 @@ ARTICLES = [
 ]
 
 
-def wait_for(predicate, timeout=5.0):
+def wait_for(predicate, timeout=15.0):
     deadline = time.time() + timeout
     while time.time() < deadline:
         if predicate():
@@ -71,7 +71,9 @@ class SearchPage(unittest.TestCase):
             m = re.search(r"listening on 127\.0\.0\.1:(\d+)", cls.log.read())
             port = m and m.group(1)
             return port is not None
-        assert wait_for(listening), "archive-serve did not start"
+        if not wait_for(listening, timeout=30):
+            cls.log.seek(0)
+            raise AssertionError("archive-serve did not start; its log:\n" + cls.log.read())
         cls.base = f"http://127.0.0.1:{port}/"
 
         options = Options()

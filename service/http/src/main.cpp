@@ -31,6 +31,9 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
 
+  // Each line reaches the log at once, even when stdout is a file or a pipe: the start
+  // line tells supervisors (and tests) the port, and a crash must not eat the last lines.
+  spdlog::flush_on(spdlog::level::info);
   try {
     archive::HttpService service(options);
     int port = service.bind();
