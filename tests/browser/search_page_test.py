@@ -18,6 +18,7 @@ import unittest
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -44,8 +45,11 @@ ARTICLES = [
 def wait_for(predicate, timeout=15.0):
     deadline = time.time() + timeout
     while time.time() < deadline:
-        if predicate():
-            return True
+        try:
+            if predicate():
+                return True
+        except StaleElementReferenceException:
+            pass  # the page re-rendered under us: look again
         time.sleep(0.05)
     return False
 
@@ -98,7 +102,9 @@ class SearchPage(unittest.TestCase):
         self.box = self.browser.find_element(By.ID, "q")
 
     def titles(self):
-        return [e.text for e in self.browser.find_elements(By.CSS_SELECTOR, "#results a.title")]
+        # One script call reads them all, so a re-render cannot leave a stale reference.
+        return self.browser.execute_script(
+            "return [...document.querySelectorAll('#results a.title')].map(a => a.textContent)")
 
     def settled(self):
         """True once no keystroke is waiting and no request is in flight."""
