@@ -214,24 +214,4 @@ ArticleOrErrors parse_article(const json& value) {
   return a;
 }
 
-json to_json(const Article& a) {
-  json sections = json::array();
-  for (const auto& s : a.sections) {
-    json section = {{"access", to_string(s.access)}, {"text", s.text}};
-    if (s.heading) section["heading"] = *s.heading;
-    sections.push_back(std::move(section));
-  }
-  json out = {{"id", a.id},           {"title", a.title},     {"access", to_string(a.access)},
-              {"sections", sections}, {"authors", a.authors}, {"tags", a.tags},
-              {"links", a.links}};
-  if (!a.url.empty()) out["url"] = a.url;
-  if (!a.kind.empty()) out["kind"] = a.kind;
-  if (!a.summary.empty()) out["summary"] = a.summary;
-  out["published"] = a.published ? json(*a.published) : json(nullptr);
-  out["updated"] = a.updated ? json(*a.updated) : json(nullptr);
-  if (a.headings_public) out["headings_public"] = true;
-  if (!a.key_phrases.empty()) out["key_phrases"] = a.key_phrases;
-  return out;
-}
-
 }  // namespace archive

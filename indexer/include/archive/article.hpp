@@ -49,7 +49,6 @@ using ArticleOrErrors = std::variant<Article, std::vector<FieldError>>;
 // Checks every rule of the schema and reports every problem found, not just the first.
 ArticleOrErrors parse_article(const nlohmann::json& value);
 
-nlohmann::json to_json(const Article& article);
 
 // True for "YYYY-MM-DD" naming a real calendar date.
 bool is_valid_date(std::string_view text);
