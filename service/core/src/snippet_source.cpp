@@ -18,7 +18,10 @@ std::string snippet_text(const nlohmann::json& data) {
 std::string make_snippet(const Xapian::MSet& mset, const std::string& text) {
   // Flags 0: no background model and no exhaustive search. Both cost an order of
   // magnitude in time for a barely better extract (shared notes, measured here too).
-  return mset.snippet(text, kSnippetLength, Xapian::Stem("english"), 0, "<mark>", "</mark>", "…");
+  // One stemmer per thread, made once: Xapian objects share reference-counted internals
+  // that are not thread-safe, and constructing one per hit is needless work.
+  static thread_local const Xapian::Stem stemmer("english");
+  return mset.snippet(text, kSnippetLength, stemmer, 0, "<mark>", "</mark>", "…");
 }
 
 }  // namespace archive
