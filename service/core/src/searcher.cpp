@@ -42,7 +42,12 @@ SearchResponse Searcher::search(const SearchRequest& request,
                                 const Entitlement& entitlement) const {
   auto start = std::chrono::steady_clock::now();
   check_request(request, limits_);
-  auto scope = scope_for(generation_, entitlement);
+  auto response = search_in(scope_for(generation_, entitlement), request);
+  response.took_ms = milliseconds_since(start);
+  return response;
+}
+
+SearchResponse Searcher::search_in(const SearchScope& scope, const SearchRequest& request) const {
   auto parsed = builder_.parse(request.query, scope.db, request.partial);
   auto query = parsed.query.empty() ? match_all() : parsed.query;
   auto filters = builder_.filters(request);
@@ -78,7 +83,6 @@ SearchResponse Searcher::search(const SearchRequest& request,
   response.total_estimate = mset.get_matches_estimated();
   for (auto it = mset.begin(); it != mset.end(); ++it)
     response.results.push_back(make_hit(mset, it.get_document(), request.snippets));
-  response.took_ms = milliseconds_since(start);
   return response;
 }
 

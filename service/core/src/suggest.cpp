@@ -17,6 +17,7 @@ SuggestResponse Searcher::suggest(const std::string& query, std::size_t limit,
                                   const Entitlement& entitlement) const {
   auto start = std::chrono::steady_clock::now();
   if (limit < 1 || limit > 20) throw QueryError("limit: must be between 1 and 20");
+  auto scope = scope_for(generation_, entitlement);
   SuggestResponse response;
   response.query = query;
   SearchRequest titles;
@@ -24,7 +25,7 @@ SuggestResponse Searcher::suggest(const std::string& query, std::size_t limit,
   titles.limit = limit;
   titles.partial = true;
   titles.snippets = false;
-  for (const auto& hit : search(titles, entitlement).results)
+  for (const auto& hit : search_in(scope, titles).results)
     response.titles.push_back({hit.id, hit.title, hit.url});
 
   auto cut = query.find_last_of(" \t\"(");
@@ -34,7 +35,6 @@ SuggestResponse Searcher::suggest(const std::string& query, std::size_t limit,
     response.took_ms = milliseconds_since(start);
     return response;
   }
-  auto scope = scope_for(generation_, entitlement);
   std::vector<std::pair<Xapian::doccount, std::string>> candidates;
   std::size_t scanned = 0;
   for (auto it = scope.db.allterms_begin(word); it != scope.db.allterms_end(word); ++it) {

@@ -7,6 +7,7 @@
 #include "archive/entitlement.hpp"
 #include "archive/index_generation.hpp"
 #include "archive/query_builder.hpp"
+#include "archive/search_scope.hpp"
 #include "archive/search_types.hpp"
 
 namespace archive {
@@ -45,9 +46,12 @@ class Searcher {
   bool refresh();
 
   const IndexGeneration& generation() const { return generation_; }
-  const std::filesystem::path& root() const { return root_; }
 
  private:
+  // A checked request on an already chosen scope: search() and suggest() share one scope
+  // (for an unlock, one overlay) per call.
+  SearchResponse search_in(const SearchScope& scope, const SearchRequest& request) const;
+
   std::filesystem::path root_;
   SearchLimits limits_;
   IndexGeneration generation_;
