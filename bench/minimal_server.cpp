@@ -1,13 +1,18 @@
 // The reference servers of bench/http: the least a search service over the same index does,
 // and the least any cpp-httplib service does.
 //
-//   bench-minimal-server PUBLIC_TIER_DB PORT THREADS   GET /search?q=  and  GET /fixed
+//   bench-minimal-server PUBLIC_TIER_DB PORT THREADS [--data-only]
+//                                                      GET /search?q=  and  GET /fixed
 //   bench-minimal-server - PORT THREADS                GET /fixed only (no database)
 //
 // /search parses q (English stemmer, STEM_SOME), runs it with Xapian's defaults (BM25) and
-// returns the top 10 documents' data, which is already JSON, as a JSON array: no snippets,
-// no facets, no feedback. /fixed returns the same 1 KB JSON body every time. Listens on
-// 127.0.0.1 only; SIGTERM or SIGINT exits.
+// returns the top 10 stored articles as a JSON array: no snippets, no facets, no feedback.
+// A stored article is the document's data (JSON: metadata and outline) with its section
+// texts (value slot 6, see schema/index-layout.md) added as "text": what a plain Xapian
+// service that keeps articles in the document data returns, and what the issue measured.
+// With --data-only, just the document data (metadata, no text).
+// /fixed returns the same 1 KB JSON body every time. Listens on 127.0.0.1 only; SIGTERM or
+// SIGINT exits.
 #include <httplib.h>
 #include <xapian.h>
 
@@ -17,6 +22,41 @@
 #include <string>
 
 static std::string db_path;
+static bool data_only = false;
+constexpr Xapian::valueno kTextSlot = 6;
+
+// Appends `text` as a JSON string (the section separator \x1e and other controls escaped).
+static void append_json_string(std::string& out, const std::string& text) {
+  static const char* hex = "0123456789abcdef";
+  out += '"';
+  for (unsigned char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20) {
+      out += "\\u00";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  out += '"';
+}
+
+// The stored article: the data object with "text" added before its closing brace.
+static void append_article(std::string& out, const Xapian::Document& doc) {
+  auto data = doc.get_data();
+  if (data_only || data.size() < 2 || data.back() != '}') {
+    out += data;
+    return;
+  }
+  data.pop_back();
+  out += data;
+  out += ",\"text\":";
+  append_json_string(out, doc.get_value(kTextSlot));
+  out += '}';
+}
 
 static Xapian::Database& database() {  // one per worker thread: Xapian objects are not shared
   thread_local Xapian::Database db(db_path);
@@ -24,8 +64,9 @@ static Xapian::Database& database() {  // one per worker thread: Xapian objects 
 }
 
 int main(int argc, char** argv) {
-  if (argc != 4) {
-    std::cerr << "usage: bench-minimal-server PUBLIC_TIER_DB|- PORT THREADS\n";
+  data_only = argc == 5 && std::string(argv[4]) == "--data-only";
+  if (argc != 4 && !data_only) {
+    std::cerr << "usage: bench-minimal-server PUBLIC_TIER_DB|- PORT THREADS [--data-only]\n";
     return 2;
   }
   db_path = argv[1];
@@ -64,7 +105,7 @@ int main(int argc, char** argv) {
       auto mset = enquire.get_mset(0, 10);
       for (auto it = mset.begin(); it != mset.end(); ++it) {
         if (body.size() > 1) body += ',';
-        body += it.get_document().get_data();
+        append_article(body, it.get_document());
       }
       res.set_content(body + "]", "application/json");
     });

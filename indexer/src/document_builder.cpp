@@ -1,5 +1,6 @@
 #include "archive/document_builder.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
@@ -36,10 +37,11 @@ void index_field(Xapian::TermGenerator& indexer, std::string_view text, Xapian::
   indexer.increase_termpos(layout::kFieldGap);
 }
 
+// Metadata and outline only: the texts go to slot::kText (see layout.hpp).
 nlohmann::json document_data(const Article& a, const std::vector<Section>& sections) {
   nlohmann::json out_sections = nlohmann::json::array();
   for (const auto& s : sections) {
-    nlohmann::json section = {{"access", to_string(s.access)}, {"text", s.text}};
+    nlohmann::json section = {{"access", to_string(s.access)}};
     if (s.heading) section["heading"] = *s.heading;
     out_sections.push_back(std::move(section));
   }
@@ -71,6 +73,17 @@ void add_boolean_terms(Xapian::Document& doc, const Article& a) {
   for (const auto& author : a.authors)
     doc.add_boolean_term(term(prefix::kAuthorExact, author_slug(author)));
   for (const auto& link : a.links) doc.add_boolean_term(term(prefix::kLink, link));
+}
+
+std::string section_texts(const std::vector<Section>& sections) {
+  // A separator inside a text would split it in two. It is a control character with no
+  // place in prose, so blank it rather than reject the article.
+  std::vector<std::string> texts;
+  for (const auto& s : sections) {
+    texts.push_back(s.text);
+    std::replace(texts.back().begin(), texts.back().end(), layout::kTextSeparator, ' ');
+  }
+  return layout::join_texts({texts.begin(), texts.end()});
 }
 
 void add_values(Xapian::Document& doc, const Article& a) {
@@ -152,6 +165,7 @@ Xapian::Document build_document(const Article& a, Tier tier, Xapian::TermGenerat
 
   add_boolean_terms(doc, a);
   add_values(doc, a);
+  doc.add_value(slot::kText, section_texts(sections));
   doc.set_data(document_data(a, sections).dump());
   // Drop the generator's handle on the document: Xapian's reference counts are not
   // atomic, and the document is about to be handed to another thread.

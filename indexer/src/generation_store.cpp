@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "archive/layout.hpp"
@@ -57,6 +58,22 @@ std::optional<std::string> current_generation(const fs::path& root) {
 
 fs::path tier_path(const fs::path& root, const std::string& generation, std::string_view tier) {
   return root / generation / tier;
+}
+
+int generation_format(const fs::path& root, const std::string& generation) {
+  std::ifstream in(root / generation / layout::kManifestFile);
+  auto manifest = nlohmann::json::parse(in, nullptr, false);
+  if (!manifest.is_object() || !manifest["format"].is_number_integer()) return 0;
+  return manifest["format"].get<int>();
+}
+
+void check_generation_format(const fs::path& root, const std::string& generation) {
+  auto format = generation_format(root, generation);
+  if (format == layout::kFormat) return;
+  throw IndexDirectoryError(
+      (root / generation).string() + ": written in index format " + std::to_string(format) +
+      ", but this build reads format " + std::to_string(layout::kFormat) +
+      "; rebuild it: archive-index --rebuild --index " + root.string() + " ARCHIVE.jsonl");
 }
 
 GenerationStore::GenerationStore(fs::path root) : root_(std::move(root)) {

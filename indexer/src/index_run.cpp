@@ -241,7 +241,7 @@ bool is_inside(const fs::path& file, const fs::path& dir) {
 
 void write_manifest(const fs::path& work, const IndexReport& report, Xapian::doccount public_docs,
                     Xapian::doccount full_docs) {
-  nlohmann::json manifest = {{"format", 1},
+  nlohmann::json manifest = {{"format", layout::kFormat},
                              {"documents", {{"public", public_docs}, {"full", full_docs}}},
                              {"run",
                               {{"indexed", report.indexed},
@@ -282,6 +282,7 @@ IndexReport run_index(const IndexOptions& options, const ProgressSink& progress)
   IndexReport report;
   auto current = store.current();
   bool fresh = options.rebuild || !current;
+  if (!fresh) check_generation_format(options.index, *current);
   auto work = store.begin(!fresh);
   try {
     IdLedger ledger(fresh ? fs::path() : tier_path(options.index, *current, layout::kFullTier));

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "archive/layout.hpp"
 #include "archive_fixtures.hpp"
 #include "test_support.hpp"
 
@@ -52,6 +53,32 @@ TEST(Indexer, StrictRunWithABadArticleFailsNamingFileAndLine) {
   EXPECT_EQ(r.status, 1) << r.err;
   EXPECT_NE(r.err.find("in.jsonl:2: title: must be a string"), std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists(dir / "idx" / "CURRENT"));
+}
+
+// An index written by an older build (another document format) is refused with what to
+// do, by readers and by an incremental run, until --rebuild replaces it.
+TEST(Indexer, AnIndexOfAnotherFormatIsRefusedUntilRebuilt) {
+  TempDir dir;
+  auto idx = dir / "idx";
+  write_file(dir / "in.jsonl", jsonl({simple_article("a", "Alpha", "glimmerstone")}));
+  ASSERT_EQ(index_run(idx, {(dir / "in.jsonl").string()}).status, 0);
+  auto manifest_path = idx / "gen-00000001" / "manifest.json";
+  auto manifest = Json::parse(read_file(manifest_path));
+  ASSERT_EQ(manifest["format"], layout::kFormat);
+  manifest["format"] = layout::kFormat - 1;
+  write_file(manifest_path, manifest.dump());
+
+  auto query = search_run(idx, {"glimmerstone"});
+  EXPECT_EQ(query.status, 1) << query.out;
+  EXPECT_TRUE(has(query.err, "archive-index --rebuild")) << query.err;
+  auto update = index_run(idx, {(dir / "in.jsonl").string()});
+  EXPECT_EQ(update.status, 1);
+  EXPECT_TRUE(has(update.err, "written in index format " + std::to_string(layout::kFormat - 1)))
+      << update.err;
+  EXPECT_EQ(read_current(idx), "gen-00000001");
+
+  ASSERT_EQ(index_run(idx, {"--rebuild", (dir / "in.jsonl").string()}).status, 0);
+  EXPECT_EQ(top_id(idx, {"glimmerstone"}), "a");
 }
 
 TEST(Indexer, FirstRunPublishesGenerationOne) {

@@ -126,6 +126,16 @@ TEST(VisibleSections, ArticleWithoutMemberTextIsTheSameInBothTiers) {
   EXPECT_EQ(headings(visible_sections(a, Tier::Public)), headings(visible_sections(a, Tier::Full)));
 }
 
+// Everything a document stores besides its terms: its data and every value.
+std::string stored(const Xapian::Document& doc) {
+  auto out = doc.get_data();
+  for (auto v = doc.values_begin(); v != doc.values_end(); ++v) {
+    out += '\n';
+    out += *v;
+  }
+  return out;
+}
+
 class BuildDocument : public ::testing::Test {
  protected:
   Xapian::Document build(const nlohmann::json& article, Tier tier) {
@@ -144,15 +154,15 @@ TEST_F(BuildDocument, PublicTierOfAMemberPostHoldsNoMemberWord) {
       SCOPED_TRACE(word);
       EXPECT_EQ(terms_containing(pub, word), std::vector<std::string>{});
       EXPECT_FALSE(terms_containing(full, word).empty());  // positive control
-      EXPECT_EQ(pub.get_data().find(word), std::string::npos) << pub.get_data();
+      EXPECT_EQ(stored(pub).find(word), std::string::npos) << stored(pub);
     }
     for (const char* text : {"The zebrawort drills", "Marblefenn notes"}) {
-      EXPECT_EQ(pub.get_data().find(text), std::string::npos);
-      EXPECT_NE(full.get_data().find(text), std::string::npos);
+      EXPECT_EQ(stored(pub).find(text), std::string::npos);
+      EXPECT_NE(stored(full).find(text), std::string::npos);
     }
     // The member heading: public only as a teaser.
     EXPECT_EQ(terms_containing(pub, "quillockian").empty(), !teaser);
-    EXPECT_EQ(pub.get_data().find("Quillockian") == std::string::npos, !teaser);
+    EXPECT_EQ(stored(pub).find("Quillockian") == std::string::npos, !teaser);
     EXPECT_FALSE(terms_containing(full, "quillockian").empty());
     // Public words stay findable in the public tier.
     EXPECT_TRUE(has_term(pub, "everyone"));
@@ -167,9 +177,9 @@ TEST_F(BuildDocument, PublicTierOfAPublicArticleDropsItsMemberArea) {
     auto full = build(public_with_member_area(teaser), Tier::Full);
     EXPECT_EQ(terms_containing(pub, "zebrawort"), std::vector<std::string>{});
     EXPECT_EQ(terms_containing(pub, "tabl"), std::vector<std::string>{});
-    EXPECT_EQ(pub.get_data().find("Zebrawort"), std::string::npos);
+    EXPECT_EQ(stored(pub).find("Zebrawort"), std::string::npos);
     EXPECT_FALSE(terms_containing(full, "zebrawort").empty());
-    EXPECT_NE(full.get_data().find("Zebrawort timing table."), std::string::npos);
+    EXPECT_NE(stored(full).find("Zebrawort timing table."), std::string::npos);
     EXPECT_EQ(terms_containing(pub, "quillockian").empty(), !teaser);
     EXPECT_TRUE(has_term(pub, "Zswell"));
     EXPECT_TRUE(has_term(pub, "Zstiff"));
@@ -177,14 +187,24 @@ TEST_F(BuildDocument, PublicTierOfAPublicArticleDropsItsMemberArea) {
 }
 
 TEST_F(BuildDocument, PublicTierDataHoldsOnlyVisibleSections) {
-  auto pub = nlohmann::json::parse(build(member_post(true), Tier::Public).get_data());
-  auto full = nlohmann::json::parse(build(member_post(true), Tier::Full).get_data());
+  auto pub_doc = build(member_post(true), Tier::Public);
+  auto full_doc = build(member_post(true), Tier::Full);
+  auto pub = nlohmann::json::parse(pub_doc.get_data());
+  auto full = nlohmann::json::parse(full_doc.get_data());
+  auto pub_text = pub_doc.get_value(layout::slot::kText);
+  auto full_text = full_doc.get_value(layout::slot::kText);
+  auto pub_texts = layout::split_texts(pub_text);
+  auto full_texts = layout::split_texts(full_text);
+  // One text per section, in the data's order; the data holds the outline, not the text.
   ASSERT_EQ(pub["sections"].size(), 2u);
+  ASSERT_EQ(pub_texts.size(), 2u);
   EXPECT_EQ(pub["sections"][1]["heading"], "Quillockian heading");
   EXPECT_EQ(pub["sections"][1]["access"], "members");
-  EXPECT_EQ(pub["sections"][1]["text"], "");
+  EXPECT_FALSE(pub["sections"][1].contains("text"));
+  EXPECT_EQ(pub_texts[1], "");
   ASSERT_EQ(full["sections"].size(), 3u);
-  EXPECT_EQ(full["sections"][2]["text"], "Marblefenn notes without a heading.");
+  ASSERT_EQ(full_texts.size(), 3u);
+  EXPECT_EQ(full_texts[2], "Marblefenn notes without a heading.");
   EXPECT_FALSE(full["sections"][2].contains("heading"));
   // Metadata is public and the same in both tiers.
   for (const char* key : {"id", "url", "title", "kind", "access", "published", "updated", "authors",
@@ -224,6 +244,18 @@ TEST_F(BuildDocument, BooleanTermsAndValuesFollowTheLayout) {
   EXPECT_EQ(doc.get_value(slot::kTags), std::string("back-pain") + layout::kListSeparator + "neck");
   EXPECT_EQ(doc.get_value(slot::kAuthors),
             std::string("Ana Ruiz") + layout::kListSeparator + "Dana  Whitfield-Smith");
+}
+
+TEST_F(BuildDocument, ASeparatorInsideATextIsBlankedNotASectionBoundary) {
+  std::string odd = std::string("one") + layout::kTextSeparator + "two";
+  auto doc =
+      build({{"id", "odd"}, {"title", "T"}, {"sections", {{{"text", odd}}, {{"text", "three"}}}}},
+            Tier::Full);
+  auto text = doc.get_value(layout::slot::kText);
+  auto texts = layout::split_texts(text);
+  ASSERT_EQ(texts.size(), 2u);
+  EXPECT_EQ(texts[0], "one two");
+  EXPECT_EQ(texts[1], "three");
 }
 
 TEST_F(BuildDocument, UndatedArticleHasEmptyDateValuesAndNoYear) {

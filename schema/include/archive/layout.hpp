@@ -5,7 +5,9 @@
 
 #include <xapian.h>
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace archive::layout {
 
@@ -24,6 +26,10 @@ inline constexpr std::string_view kPublicTier = "public";
 inline constexpr std::string_view kFullTier = "full";
 inline constexpr std::string_view kManifestFile = "manifest.json";
 inline constexpr std::string_view kLockFile = ".lock";
+
+// manifest.json's "format": bumped whenever documents change shape. Readers refuse other
+// formats, and an incremental run on one asks for --rebuild.
+inline constexpr int kFormat = 2;
 
 // --- Term prefixes (Xapian/Omega conventions; X... for our own) ---------------
 namespace prefix {
@@ -48,9 +54,34 @@ inline constexpr Xapian::valueno kKind = 2;       // kind slug
 inline constexpr Xapian::valueno kYear = 3;       // sortable_serialise(year)
 inline constexpr Xapian::valueno kTags = 4;       // tag slugs joined by kListSeparator
 inline constexpr Xapian::valueno kAuthors = 5;    // author names joined by kListSeparator
+// The text of each section the tier shows, in document-data order, joined by
+// kTextSeparator. Kept out of the document data, which Xapian compresses: a search hit
+// reads its snippet text uncompressed and never parses it as JSON.
+inline constexpr Xapian::valueno kText = 6;
 }  // namespace slot
 
 inline constexpr char kListSeparator = '\x1f';
+inline constexpr char kTextSeparator = '\x1e';  // never inside a text: the indexer blanks it
+
+// Joins section texts for slot::kText; split_texts() undoes it.
+inline std::string join_texts(const std::vector<std::string_view>& texts) {
+  std::string out;
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    if (i) out += kTextSeparator;
+    out += texts[i];
+  }
+  return out;
+}
+
+inline std::vector<std::string_view> split_texts(std::string_view joined) {
+  std::vector<std::string_view> texts;
+  for (std::size_t start = 0;;) {
+    auto end = joined.find(kTextSeparator, start);
+    texts.push_back(joined.substr(start, end == joined.npos ? joined.npos : end - start));
+    if (end == joined.npos) return texts;
+    start = end + 1;
+  }
+}
 
 // --- Within-document weights (wdf increments per occurrence) -------------------
 // Title and headings say what an article is about more than a passing mention does.

@@ -6,7 +6,7 @@
 
 namespace archive {
 
-SearchHit make_hit(const Xapian::MSet& mset, const Xapian::Document& doc, bool snippet) {
+SearchHit make_hit(const Xapian::Document& doc, const SnippetSource* snippets) {
   auto data = nlohmann::json::parse(doc.get_data());
   SearchHit hit;
   hit.id = data.value("id", "");
@@ -16,7 +16,8 @@ SearchHit make_hit(const Xapian::MSet& mset, const Xapian::Document& doc, bool s
   hit.access = data.value("access", "");
   if (data["published"].is_string()) hit.published = data["published"].get<std::string>();
   hit.tags = data.value("tags", std::vector<std::string>{});
-  if (snippet) hit.snippet = make_snippet(mset, snippet_text(data));
+  if (snippets)
+    hit.snippet = snippets->snippet(data.value("summary", ""), doc.get_value(layout::slot::kText));
   return hit;
 }
 

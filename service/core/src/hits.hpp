@@ -8,11 +8,13 @@
 
 #include "archive/search_scope.hpp"
 #include "archive/search_types.hpp"
+#include "archive/snippet_source.hpp"
 
 namespace archive {
 
-// A result for one match; the snippet is cut from the document's own (entitled) text.
-SearchHit make_hit(const Xapian::MSet& mset, const Xapian::Document& doc, bool snippet);
+// A result for one match; the snippet (when `snippets` is given) is cut from the
+// document's own (entitled) text.
+SearchHit make_hit(const Xapian::Document& doc, const SnippetSource* snippets);
 
 // The document id (in the scope's database) of the article with this id that the scope
 // may show, if any.

@@ -17,11 +17,14 @@ IndexGeneration IndexGeneration::open_current(const std::filesystem::path& root)
                          "archive-index --index " +
                          root.string() + " FILE.jsonl");
     try {
+      check_generation_format(root, *name);
       return IndexGeneration(*name,
                              Xapian::Database(tier_path(root, *name, layout::kPublicTier).string()),
                              Xapian::Database(tier_path(root, *name, layout::kFullTier).string()));
     } catch (const Xapian::DatabaseOpeningError&) {
       if (attempt == 3) throw;
+    } catch (const IndexDirectoryError& e) {
+      if (attempt == 3) throw NoIndexError(e.what());
     }
   }
 }

@@ -77,8 +77,10 @@ RelatedResponse Searcher::related(const RelatedRequest& request,
   RelatedResponse response;
   response.id = request.id;
   std::vector<Xapian::Query> terms;
+  std::vector<std::string> key_terms;  // most telling first
   std::map<std::string, double> weight_of;
   for (auto it = eset.begin(); it != eset.end(); ++it) {
+    key_terms.push_back(*it);
     terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*it), it.get_weight());
     weight_of[*it] = it.get_weight();
     if (response.key_terms.size() < kShownKeyTerms) response.key_terms.push_back((*it).substr(1));
@@ -90,8 +92,9 @@ RelatedResponse Searcher::related(const RelatedRequest& request,
   auto enquire =
       make_enquire(scope, Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
   auto mset = enquire.get_mset(0, request.limit);
+  SnippetSource snippets(mset, key_terms);
   for (auto it = mset.begin(); it != mset.end(); ++it) {
-    RelatedHit related{make_hit(mset, it.get_document(), true), {}};
+    RelatedHit related{make_hit(it.get_document(), &snippets), {}};
     std::vector<std::string> shared(enquire.get_matching_terms_begin(it),
                                     enquire.get_matching_terms_end(it));
     std::stable_sort(shared.begin(), shared.end(),

@@ -9,7 +9,7 @@ namespace archive {
 namespace {
 
 // Most frequent first, then by value: a stable order for identical inputs.
-nlohmann::ordered_json facet_list(const std::map<std::string, std::size_t>& counts) {
+nlohmann::ordered_json facet_list(const Facets::Counts& counts) {
   std::vector<std::pair<std::string, std::size_t>> items(counts.begin(), counts.end());
   std::stable_sort(items.begin(), items.end(),
                    [](const auto& a, const auto& b) { return a.second > b.second; });

@@ -16,6 +16,20 @@ namespace {
 
 constexpr Xapian::doccount kFacetSample = 1000;
 
+std::string last_word(std::string_view text) {
+  auto in_word = [&](std::size_t i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    return std::isalnum(c) || c >= 0x80;
+  };
+  auto end = text.size();
+  while (end > 0 && !in_word(end - 1)) --end;
+  auto begin = end;
+  while (begin > 0 && in_word(begin - 1)) --begin;
+  std::string word(text.substr(begin, end - begin));
+  for (auto& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return word;
+}
+
 void check_request(const SearchRequest& request, const SearchLimits& limits) {
   if (request.limit < 1 || request.limit > limits.max_limit)
     throw QueryError("limit: must be between 1 and " + std::to_string(limits.max_limit));
@@ -56,10 +70,11 @@ SearchResponse Searcher::search_in(const SearchScope& scope, const SearchRequest
   };
 
   auto enquire = make_enquire(scope, filtered(query));
+  std::optional<Xapian::MSet> first_pass;
   if (request.expand && !parsed.query.empty() && !request.partial &&
       request.sort == SortOrder::Relevance) {
-    auto first_pass = enquire.get_mset(0, kRanking.feedback_documents);
-    enquire = make_enquire(scope, filtered(with_feedback(query, scope, first_pass)));
+    first_pass = enquire.get_mset(0, kRanking.feedback_documents);
+    enquire = make_enquire(scope, filtered(with_feedback(query, scope, *first_pass)));
   }
   if (request.sort == SortOrder::Newest)
     enquire.set_sort_by_value_then_relevance(layout::slot::kPublished, true);
@@ -81,8 +96,14 @@ SearchResponse Searcher::search_in(const SearchScope& scope, const SearchRequest
   }
   auto mset = enquire.get_mset(request.offset, request.limit, check_at_least);
   response.total_estimate = mset.get_matches_estimated();
+  auto terms = terms_of(query);
+  // While typing, the last word is a prefix the query holds only as a wildcard.
+  if (request.partial) terms.push_back(last_word(request.query));
+  // Highlight what the caller asked for, not the feedback terms: the first pass's MSet
+  // carries the query as typed.
+  SnippetSource snippets(first_pass ? *first_pass : mset, terms);
   for (auto it = mset.begin(); it != mset.end(); ++it)
-    response.results.push_back(make_hit(mset, it.get_document(), request.snippets));
+    response.results.push_back(make_hit(it.get_document(), request.snippets ? &snippets : nullptr));
   return response;
 }
 

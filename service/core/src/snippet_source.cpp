@@ -1,27 +1,145 @@
 #include "archive/snippet_source.hpp"
 
-#include <nlohmann/json.hpp>
+#include <algorithm>
+
+#include "archive/layout.hpp"
 
 namespace archive {
+namespace {
 
-std::string snippet_text(const nlohmann::json& data) {
-  std::string text = data.value("summary", "");
-  for (const auto& section : data.value("sections", nlohmann::json::array())) {
-    const auto& body = section.value("text", "");
+constexpr std::size_t kMaxProbes = 32;
+// The passage handed to MSet::snippet(): room for the extract and some choice around it.
+constexpr std::size_t kPassage = 3 * kSnippetLength;
+constexpr std::size_t kLead = kSnippetLength / 2;  // context kept before the best hit
+constexpr std::string_view kParagraphBreak = "\n\n";
+constexpr std::string_view kEllipsis = "…";
+
+bool is_word_byte(unsigned char c) { return std::isalnum(c) || c >= 0x80; }
+
+// The lower-case start every form of a term's word shares: "Zinjuri" (injury, injuries)
+// gives "injur". English stems keep the word's start, except a final y turned i.
+std::string probe_of(const std::string& term) {
+  std::string_view word = term;
+  if (word.size() > 1 && word[0] == 'Z') word.remove_prefix(1);
+  if (word.empty() || !(std::islower(static_cast<unsigned char>(word[0])) ||
+                        static_cast<unsigned char>(word[0]) >= 0x80))
+    return {};  // a prefixed term: a field or a filter, not words of the text
+  if (word.size() > 3 && word.back() == 'i') word.remove_suffix(1);
+  return std::string(word);
+}
+
+struct ProbeHit {
+  std::size_t at, probe;
+  bool operator<(const ProbeHit& other) const { return at < other.at; }
+};
+
+// Where each probe starts a word of `text` (ASCII case ignored), in text order.
+std::vector<ProbeHit> probe_hits(std::string_view text, const std::vector<std::string>& probes) {
+  std::string lower(text);
+  for (auto& c : lower)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  std::vector<ProbeHit> hits;
+  for (std::size_t i = 0; i < probes.size(); ++i)
+    for (auto at = lower.find(probes[i]); at != std::string::npos;
+         at = lower.find(probes[i], at + 1))
+      if (at == 0 || !is_word_byte(lower[at - 1])) hits.push_back({at, i});
+  std::sort(hits.begin(), hits.end());
+  return hits;
+}
+
+// The first hit of the window of kPassage - kLead bytes holding the most distinct probes
+// (then the most hits).
+std::size_t densest_window(const std::vector<ProbeHit>& hits, std::size_t probe_count) {
+  std::vector<std::size_t> in_window(probe_count, 0);
+  std::size_t distinct = 0, best = 0, best_distinct = 0, best_hits = 0;
+  for (std::size_t first = 0, last = 0; first < hits.size(); ++first) {
+    for (; last < hits.size() && hits[last].at < hits[first].at + kPassage - kLead; ++last)
+      distinct += in_window[hits[last].probe]++ == 0;
+    if (std::tie(distinct, last) > std::tie(best_distinct, best_hits)) {
+      best = first;
+      best_distinct = distinct;
+      best_hits = last - first;
+    }
+    distinct -= --in_window[hits[first].probe] == 0;
+  }
+  return hits.empty() ? 0 : hits[best].at;
+}
+
+// MSet::snippet() stems every word it reads to compare it with the query's stems. A word
+// can only stem to a query's stem if it starts with that stem's probe, so only those are
+// stemmed: the rest (nearly all) come back as they are, which matches no stem of the query.
+class ProbeStemmer : public Xapian::StemImplementation {
+ public:
+  explicit ProbeStemmer(const std::vector<std::string>& probes) : probes_(probes) {}
+  std::string operator()(const std::string& word) override {
+    for (const auto& probe : probes_)
+      if (word.starts_with(probe)) return stem_(word);
+    return word;
+  }
+  std::string get_description() const override {
+    return "probe-filtered " + stem_.get_description();
+  }
+
+ private:
+  const std::vector<std::string>& probes_;
+  Xapian::Stem stem_{"english"};
+};
+
+}  // namespace
+
+std::string snippet_text(std::string_view summary, std::string_view section_texts) {
+  std::string text(summary);
+  for (auto body : layout::split_texts(section_texts)) {
     if (body.empty()) continue;
-    if (!text.empty()) text += "\n\n";
+    if (!text.empty()) text += kParagraphBreak;
     text += body;
   }
   return text;
 }
 
-std::string make_snippet(const Xapian::MSet& mset, const std::string& text) {
+std::string_view best_passage(std::string_view text, const std::vector<std::string>& probes) {
+  if (text.size() <= kPassage) return text;
+  auto hits = probe_hits(text, probes);
+  std::size_t begin = 0;
+  if (!hits.empty()) {
+    auto at = densest_window(hits, probes.size());
+    begin = at > kLead ? at - kLead : 0;
+  }
+  // Cut between words, so never inside a UTF-8 character (its bytes count as a word's).
+  while (begin > 0 && is_word_byte(text[begin]) && is_word_byte(text[begin - 1])) --begin;
+  auto end = std::min(text.size(), begin + kPassage);
+  while (end > begin && end < text.size() && is_word_byte(text[end]) && is_word_byte(text[end - 1]))
+    --end;
+  return text.substr(begin, end - begin);
+}
+
+std::vector<std::string> terms_of(const Xapian::Query& query) {
+  return {query.get_unique_terms_begin(), query.get_unique_terms_end()};
+}
+
+SnippetSource::SnippetSource(const Xapian::MSet& mset, const std::vector<std::string>& terms)
+    : mset_(mset), stemmer_(new ProbeStemmer(probes_)) {
+  for (const auto& term : terms) {
+    if (probes_.size() == kMaxProbes) break;
+    auto probe = probe_of(term);
+    if (!probe.empty() && std::find(probes_.begin(), probes_.end(), probe) == probes_.end())
+      probes_.push_back(std::move(probe));
+  }
+}
+
+std::string SnippetSource::snippet(std::string_view summary, std::string_view section_texts) const {
+  auto text = snippet_text(summary, section_texts);
+  auto passage = best_passage(text, probes_);
   // Flags 0: no background model and no exhaustive search. Both cost an order of
   // magnitude in time for a barely better extract (shared notes, measured here too).
-  // One stemmer per thread, made once: Xapian objects share reference-counted internals
-  // that are not thread-safe, and constructing one per hit is needless work.
-  static thread_local const Xapian::Stem stemmer("english");
-  return mset.snippet(text, kSnippetLength, stemmer, 0, "<mark>", "</mark>", "…");
+  auto out = mset_.snippet(std::string(passage), kSnippetLength, stemmer_, 0, "<mark>", "</mark>",
+                           std::string(kEllipsis));
+  // snippet() marks only what it left out of the passage; mark what the passage left out.
+  auto cut_before = passage.data() != text.data();
+  auto cut_after = passage.data() + passage.size() != text.data() + text.size();
+  if (cut_before && !out.starts_with(kEllipsis)) out.insert(0, kEllipsis);
+  if (cut_after && !out.ends_with(kEllipsis)) out += kEllipsis;
+  return out;
 }
 
 }  // namespace archive

@@ -21,20 +21,17 @@ using Json = nlohmann::ordered_json;
 std::string id_term(const std::string& id) { return std::string(layout::prefix::kId) + id; }
 std::string link_term(const std::string& id) { return std::string(layout::prefix::kLink) + id; }
 
-nlohmann::json data_of(const Xapian::Database& db, Xapian::docid did) {
-  return nlohmann::json::parse(db.get_document(did).get_data());
-}
-
 struct Named {
   std::string id, title;
 };
 
 Named named(const Xapian::Database& db, Xapian::docid did) {
-  auto data = data_of(db, did);
+  auto data = nlohmann::json::parse(db.get_document(did).get_data());
   return {data.value("id", ""), data.value("title", "")};
 }
 
-XrefArticle from_data(const nlohmann::json& data) {
+XrefArticle from_document(const Xapian::Document& doc) {
+  auto data = nlohmann::json::parse(doc.get_data());
   using Strings = std::vector<std::string>;
   XrefArticle article{data.value("id", ""),
                       data.value("title", ""),
@@ -42,8 +39,9 @@ XrefArticle from_data(const nlohmann::json& data) {
                       data.value("links", Strings{}),
                       {}};
   if (auto summary = data.value("summary", ""); !summary.empty()) article.texts.push_back(summary);
-  for (const auto& section : data.value("sections", nlohmann::json::array()))
-    if (auto text = section.value("text", ""); !text.empty()) article.texts.push_back(text);
+  auto texts = doc.get_value(layout::slot::kText);
+  for (auto text : layout::split_texts(texts))
+    if (!text.empty()) article.texts.emplace_back(text);
   return article;
 }
 
@@ -116,7 +114,7 @@ XrefArticle xref_article(const Article& article) {
 std::vector<XrefArticle> load_xref_articles(const Xapian::Database& tier) {
   std::vector<XrefArticle> articles;
   for (auto p = tier.postlist_begin(""); p != tier.postlist_end(""); ++p)
-    articles.push_back(from_data(data_of(tier, *p)));
+    articles.push_back(from_document(tier.get_document(*p)));
   return articles;
 }
 

@@ -51,7 +51,8 @@ struct SearchHit {
 };
 
 struct Facets {
-  std::map<std::string, std::size_t> tag, kind, year;
+  using Counts = std::map<std::string, std::size_t, std::less<>>;
+  Counts tag, kind, year;
 };
 
 struct SearchResponse {
