@@ -37,31 +37,33 @@ void index_field(Xapian::TermGenerator& indexer, std::string_view text, Xapian::
   indexer.increase_termpos(layout::kFieldGap);
 }
 
-// Metadata and outline only: the texts go to slot::kText (see layout.hpp).
-nlohmann::json document_data(const Article& a, const std::vector<Section>& sections) {
-  nlohmann::json out_sections = nlohmann::json::array();
-  for (const auto& s : sections) {
-    nlohmann::json section = {{"access", to_string(s.access)}};
-    if (s.heading) section["heading"] = *s.heading;
-    out_sections.push_back(std::move(section));
-  }
-  auto date = [](const std::optional<std::string>& d) {
-    return d ? nlohmann::json(*d) : nlohmann::json(nullptr);
-  };
+nlohmann::json date_or_null(const std::optional<std::string>& date) {
+  return date ? nlohmann::json(*date) : nlohmann::json(nullptr);
+}
+
+// The document data: what a search hit shows (see layout.hpp).
+nlohmann::json hit_data(const Article& a) {
   return {{"id", a.id},
           {"url", a.url},
           {"title", a.title},
           {"kind", a.kind},
           {"access", to_string(a.access)},
-          {"published", date(a.published)},
-          {"updated", date(a.updated)},
-          {"authors", a.authors},
+          {"published", date_or_null(a.published)},
           {"tags", a.tags},
-          {"summary", a.summary},
-          {"key_phrases", a.key_phrases},
-          {"links", a.links},
-          {"headings_public", a.headings_public},
-          {"sections", out_sections}};
+          {"summary", a.summary}};
+}
+
+// The rest of the article but its texts, with the outline of the sections the tier shows.
+nlohmann::json details(const Article& a, const std::vector<Section>& sections) {
+  nlohmann::json outline = nlohmann::json::array();
+  for (const auto& s : sections) {
+    nlohmann::json section = {{"access", to_string(s.access)}};
+    if (s.heading) section["heading"] = *s.heading;
+    outline.push_back(std::move(section));
+  }
+  return {{"updated", date_or_null(a.updated)},   {"authors", a.authors},
+          {"key_phrases", a.key_phrases},         {"links", a.links},
+          {"headings_public", a.headings_public}, {"sections", outline}};
 }
 
 void add_boolean_terms(Xapian::Document& doc, const Article& a) {
@@ -93,6 +95,10 @@ void add_values(Xapian::Document& doc, const Article& a) {
   if (a.published)
     doc.add_value(slot::kYear, Xapian::sortable_serialise(std::stoi(a.published->substr(0, 4))));
   doc.add_value(slot::kTags, joined(a.tags));
+  // Positional: kind and year keep their places when empty.
+  auto facets = a.kind + layout::kListSeparator + (a.published ? a.published->substr(0, 4) : "");
+  if (!a.tags.empty()) facets += layout::kListSeparator + joined(a.tags);
+  doc.add_value(slot::kFacets, facets);
   doc.add_value(slot::kAuthors, joined(a.authors));
 }
 
@@ -166,7 +172,8 @@ Xapian::Document build_document(const Article& a, Tier tier, Xapian::TermGenerat
   add_boolean_terms(doc, a);
   add_values(doc, a);
   doc.add_value(slot::kText, section_texts(sections));
-  doc.set_data(document_data(a, sections).dump());
+  doc.add_value(slot::kDetails, details(a, sections).dump());
+  doc.set_data(hit_data(a).dump());
   // Drop the generator's handle on the document: Xapian's reference counts are not
   // atomic, and the document is about to be handed to another thread.
   indexer.set_document(Xapian::Document());

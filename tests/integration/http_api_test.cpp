@@ -80,8 +80,10 @@ TEST_F(HttpApi, SearchFindsRanksAndDescribesResults) {
   EXPECT_EQ(top["published"], "2018-05-02");
   EXPECT_EQ(top["tags"], json({"stretching", "evidence"}));
   EXPECT_NE(top["snippet"].get<std::string>().find("<mark>"), std::string::npos) << top;
-  // Facets are on by default and count every match.
+  // Facets are on by default and count every match (few match here).
   ASSERT_TRUE(body.contains("facets")) << r.body;
+  EXPECT_EQ(body["facets"]["matches"], body["total_estimate"]) << r.body;
+  EXPECT_GE(body["facets"]["matches"].get<int>(), 1);
   for (const char* facet : {"tag", "kind", "year"}) ASSERT_TRUE(body["facets"][facet].is_array());
   bool stretching = false;
   for (const auto& entry : body["facets"]["tag"])

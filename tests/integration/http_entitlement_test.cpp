@@ -58,7 +58,7 @@ TEST_F(HttpEntitlement, SearchResultsSnippetsFacetsAndCounts) {
     auto body = anonymous.json();
     EXPECT_EQ(body["total_estimate"], 0) << body;
     EXPECT_TRUE(body["results"].empty()) << body;
-    EXPECT_EQ(body["facets"], json::parse(R"({"tag":[],"kind":[],"year":[]})")) << body;
+    EXPECT_EQ(body["facets"], json::parse(R"({"matches":0,"tag":[],"kind":[],"year":[]})")) << body;
     EXPECT_EQ(body["corrected_query"], "");
     expect_no_canaries(from_index(anonymous), target);
 
@@ -93,6 +93,27 @@ TEST_F(HttpEntitlement, SearchResultsSnippetsFacetsAndCounts) {
     EXPECT_NE(http.get(target + "&sort=newest", member_).body.find(canary(1)), std::string::npos)
         << "positive control: " << target;
   }
+}
+
+// An unlocked page is searched in its full copy, in an overlay, with its public copy
+// hidden: it is counted once, with the same facets, and found by its member text.
+TEST_F(HttpEntitlement, FacetsCountAnUnlockedPageOnce) {
+  auto http = server_->http();
+  auto unlock = server_->unlock_token({ids::kUnlockable});
+  for (const std::string target : {"/v1/search?facets=1&limit=50", "/v1/search?facets=1&q=guide"}) {
+    auto anonymous = http.get(target).json();
+    auto unlocked = http.get(target, unlock).json();
+    ASSERT_FALSE(anonymous["facets"]["tag"].empty()) << anonymous;
+    EXPECT_EQ(unlocked["facets"], anonymous["facets"]) << target;
+    EXPECT_EQ(unlocked["total_estimate"], anonymous["total_estimate"]) << target;
+  }
+  auto by_member_text = "/v1/search?facets=1&q=" + canary(4);
+  EXPECT_EQ(http.get(by_member_text).json()["total_estimate"], 0);
+  auto unlocked = http.get(by_member_text, unlock).json();
+  auto member = http.get(by_member_text, member_).json();
+  ASSERT_EQ(unlocked["total_estimate"], 1) << unlocked;
+  EXPECT_FALSE(unlocked["facets"]["kind"].empty()) << unlocked;
+  EXPECT_EQ(unlocked["facets"], member["facets"]);
 }
 
 TEST_F(HttpEntitlement, HiddenHeadingsStayHidden) {

@@ -81,6 +81,33 @@ TEST(Indexer, AnIndexOfAnotherFormatIsRefusedUntilRebuilt) {
   EXPECT_EQ(top_id(idx, {"glimmerstone"}), "a");
 }
 
+// Many matches: facets count the best-ranked few hundred, and say how many they counted.
+TEST(Indexer, FacetsOfALargeResultCountTheBestRankedMatches) {
+  TempDir dir;
+  std::vector<Json> articles;
+  for (int i = 0; i < 600; ++i) {
+    auto number = std::to_string(i);
+    auto a = simple_article("a" + number, "Knee note " + number, "knee " + number);
+    a["tags"] = {i % 2 ? "odd" : "even"};
+    articles.push_back(a);
+  }
+  write_file(dir / "in.jsonl", jsonl(articles));
+  ASSERT_EQ(index_run(dir / "idx", {(dir / "in.jsonl").string()}).status, 0);
+  auto body = search_json(dir / "idx", {"--facets", "--no-expand", "knee"});
+  ASSERT_EQ(body["total_estimate"], 600) << body;
+  auto counted = body["facets"]["matches"].get<int>();
+  EXPECT_GE(counted, 250);  // the best-ranked 250 at least, all those Xapian looked at
+  EXPECT_LE(counted, 600);
+  int tagged = 0;
+  for (const auto& entry : body["facets"]["tag"]) tagged += entry["count"].get<int>();
+  EXPECT_EQ(tagged, counted) << body["facets"];
+  EXPECT_EQ(body["facets"]["kind"], Json::array()) << body["facets"];
+  // A narrower query is counted whole.
+  auto narrow = search_json(dir / "idx", {"--facets", "--no-expand", "7"});
+  EXPECT_EQ(narrow["total_estimate"], 1) << narrow;
+  EXPECT_EQ(narrow["facets"]["matches"], narrow["total_estimate"]) << narrow;
+}
+
 TEST(Indexer, FirstRunPublishesGenerationOne) {
   TempDir dir;
   auto idx = dir / "idx";

@@ -189,8 +189,14 @@ TEST_F(BuildDocument, PublicTierOfAPublicArticleDropsItsMemberArea) {
 TEST_F(BuildDocument, PublicTierDataHoldsOnlyVisibleSections) {
   auto pub_doc = build(member_post(true), Tier::Public);
   auto full_doc = build(member_post(true), Tier::Full);
-  auto pub = nlohmann::json::parse(pub_doc.get_data());
-  auto full = nlohmann::json::parse(full_doc.get_data());
+  // The document data (what a hit shows) with the details value merged in.
+  auto record = [](const Xapian::Document& doc) {
+    auto out = nlohmann::json::parse(doc.get_data());
+    out.update(nlohmann::json::parse(doc.get_value(layout::slot::kDetails)));
+    return out;
+  };
+  auto pub = record(pub_doc);
+  auto full = record(full_doc);
   auto pub_text = pub_doc.get_value(layout::slot::kText);
   auto full_text = full_doc.get_value(layout::slot::kText);
   auto pub_texts = layout::split_texts(pub_text);
@@ -244,6 +250,9 @@ TEST_F(BuildDocument, BooleanTermsAndValuesFollowTheLayout) {
   EXPECT_EQ(doc.get_value(slot::kTags), std::string("back-pain") + layout::kListSeparator + "neck");
   EXPECT_EQ(doc.get_value(slot::kAuthors),
             std::string("Ana Ruiz") + layout::kListSeparator + "Dana  Whitfield-Smith");
+  const std::string sep(1, layout::kListSeparator);
+  EXPECT_EQ(doc.get_value(slot::kFacets),
+            "member-post" + sep + "2024" + sep + "back-pain" + sep + "neck");
 }
 
 TEST_F(BuildDocument, ASeparatorInsideATextIsBlankedNotASectionBoundary) {
@@ -263,6 +272,8 @@ TEST_F(BuildDocument, UndatedArticleHasEmptyDateValuesAndNoYear) {
       build({{"id", "undated"}, {"title", "T"}, {"sections", {{{"text", "x"}}}}}, Tier::Full);
   EXPECT_EQ(doc.get_value(layout::slot::kPublished), "");
   EXPECT_EQ(doc.get_value(layout::slot::kYear), "");
+  // Kind and year keep their places in the facet value when empty.
+  EXPECT_EQ(doc.get_value(layout::slot::kFacets), std::string(1, layout::kListSeparator));
   EXPECT_TRUE(terms_containing(doc, std::string(layout::prefix::kYear) + "1").empty());
   EXPECT_TRUE(terms_containing(doc, std::string(layout::prefix::kYear) + "2").empty());
 }

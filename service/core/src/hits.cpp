@@ -21,6 +21,12 @@ SearchHit make_hit(const Xapian::Document& doc, const SnippetSource* snippets) {
   return hit;
 }
 
+nlohmann::json article_record(const Xapian::Document& doc) {
+  auto record = nlohmann::json::parse(doc.get_data());
+  record.update(nlohmann::json::parse(doc.get_value(layout::slot::kDetails)));
+  return record;
+}
+
 Xapian::Enquire make_enquire(const SearchScope& scope, const Xapian::Query& query) {
   Xapian::Enquire enquire(scope.db);
   enquire.set_query(scope.restrict(query));

@@ -3,6 +3,7 @@
 #include "archive/generation_store.hpp"
 #include "archive/layout.hpp"
 #include "archive/search_types.hpp"
+#include "facets.hpp"
 
 namespace archive {
 
@@ -27,6 +28,12 @@ IndexGeneration IndexGeneration::open_current(const std::filesystem::path& root)
       if (attempt == 3) throw NoIndexError(e.what());
     }
   }
+}
+
+const FacetTable& IndexGeneration::facet_table(const Xapian::Database& tier) const {
+  auto& table = &tier == &full_tier_ ? full_facets_ : public_facets_;
+  if (!table) table = std::make_shared<const FacetTable>(tier);
+  return *table;
 }
 
 }  // namespace archive

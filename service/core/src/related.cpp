@@ -35,6 +35,7 @@ std::pair<SearchScope, Xapian::docid> with_draft(SearchScope scope, const std::s
   doc.add_boolean_term(kDraftMarker);
   draft.add_document(doc);
   scope.db.add_database(draft);
+  ++scope.databases;
   auto did = *scope.db.postlist_begin(kDraftMarker);
   scope.hidden = scope.hidden.empty() ? Xapian::Query(kDraftMarker)
                                       : Xapian::Query(Xapian::Query::OP_OR, scope.hidden,

@@ -11,7 +11,7 @@ std::string id_term(const std::string& id) { return std::string(layout::prefix::
 
 // True when the full copy holds text a public caller cannot see.
 bool has_member_text(const Xapian::Document& full_copy) {
-  auto data = nlohmann::json::parse(full_copy.get_data(), nullptr, false);
+  auto data = nlohmann::json::parse(full_copy.get_value(layout::slot::kDetails), nullptr, false);
   if (!data.is_object()) return false;
   for (const auto& section : data.value("sections", nlohmann::json::array()))
     if (section.value("access", "") == "members") return true;
@@ -26,8 +26,9 @@ Xapian::Query SearchScope::restrict(const Xapian::Query& query) const {
 }
 
 SearchScope scope_for(const IndexGeneration& generation, const Entitlement& entitlement) {
-  if (entitlement.sees_all_text()) return {generation.full_tier()};
-  SearchScope scope{generation.public_tier()};
+  if (entitlement.sees_all_text())
+    return {generation.full_tier(), &generation, &generation.full_tier()};
+  SearchScope scope{generation.public_tier(), &generation, &generation.public_tier()};
   if (entitlement.unlocked.empty()) return scope;
 
   const auto& full = generation.full_tier();
@@ -44,6 +45,7 @@ SearchScope scope_for(const IndexGeneration& generation, const Entitlement& enti
   }
   if (public_copies.empty()) return scope;
   scope.db.add_database(overlay);
+  scope.databases = 2;
   // The id term matches both copies; keep the one carrying the overlay's marker.
   scope.hidden =
       Xapian::Query(Xapian::Query::OP_AND_NOT,

@@ -8,11 +8,12 @@
 namespace archive {
 namespace {
 
-// Most frequent first, then by value: a stable order for identical inputs.
+// Most frequent first, then by value: one order for identical inputs.
 nlohmann::ordered_json facet_list(const Facets::Counts& counts) {
   std::vector<std::pair<std::string, std::size_t>> items(counts.begin(), counts.end());
-  std::stable_sort(items.begin(), items.end(),
-                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::sort(items.begin(), items.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
   auto out = nlohmann::ordered_json::array();
   for (const auto& [value, count] : items) out.push_back({{"value", value}, {"count", count}});
   return out;
@@ -92,7 +93,8 @@ nlohmann::ordered_json to_json(const SearchResponse& r) {
       {"query", r.query}, {"total_estimate", r.total_estimate},   {"offset", r.offset},
       {"limit", r.limit}, {"corrected_query", r.corrected_query}, {"results", std::move(results)}};
   if (r.facets)
-    out["facets"] = {{"tag", facet_list(r.facets->tag)},
+    out["facets"] = {{"matches", r.facets->matches},
+                     {"tag", facet_list(r.facets->tag)},
                      {"kind", facet_list(r.facets->kind)},
                      {"year", facet_list(r.facets->year)}};
   out["took_ms"] = r.took_ms;

@@ -9,8 +9,8 @@ namespace {
 
 constexpr std::size_t kMaxProbes = 32;
 // The passage handed to MSet::snippet(): room for the extract and some choice around it.
-constexpr std::size_t kPassage = 3 * kSnippetLength;
-constexpr std::size_t kLead = kSnippetLength / 2;  // context kept before the best hit
+constexpr std::size_t kPassage = 2 * kSnippetLength;
+constexpr std::size_t kLead = kSnippetLength / 4;  // context kept before the best hit
 constexpr std::string_view kParagraphBreak = "\n\n";
 constexpr std::string_view kEllipsis = "…";
 
@@ -33,16 +33,25 @@ struct ProbeHit {
   bool operator<(const ProbeHit& other) const { return at < other.at; }
 };
 
-// Where each probe starts a word of `text` (ASCII case ignored), in text order.
+// The forms a probe takes in prose: as is, Capitalised and in CAPITALS (ASCII only).
+std::vector<std::string> written_forms(const std::string& probe) {
+  auto upper = [](char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; };
+  std::vector<std::string> forms = {probe, probe, probe};
+  forms[1][0] = upper(forms[1][0]);
+  std::transform(forms[2].begin(), forms[2].end(), forms[2].begin(), upper);
+  std::sort(forms.begin(), forms.end());
+  forms.erase(std::unique(forms.begin(), forms.end()), forms.end());
+  return forms;
+}
+
+// Where each probe starts a word of `text`, in text order. Searching a few written forms
+// instead of a lower-cased copy of the text: that copy was most of the cost.
 std::vector<ProbeHit> probe_hits(std::string_view text, const std::vector<std::string>& probes) {
-  std::string lower(text);
-  for (auto& c : lower)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   std::vector<ProbeHit> hits;
   for (std::size_t i = 0; i < probes.size(); ++i)
-    for (auto at = lower.find(probes[i]); at != std::string::npos;
-         at = lower.find(probes[i], at + 1))
-      if (at == 0 || !is_word_byte(lower[at - 1])) hits.push_back({at, i});
+    for (const auto& form : written_forms(probes[i]))
+      for (auto at = text.find(form); at != text.npos; at = text.find(form, at + 1))
+        if (at == 0 || !is_word_byte(text[at - 1])) hits.push_back({at, i});
   std::sort(hits.begin(), hits.end());
   return hits;
 }

@@ -10,14 +10,23 @@
 
 namespace archive {
 
+class FacetTable;
+
 struct SearchScope {
   Xapian::Database db;
+  // The tier db starts with (an overlay may follow it) and the generation it belongs to.
+  const IndexGeneration* generation = nullptr;
+  const Xapian::Database* tier = nullptr;
+  Xapian::doccount databases = 1;
   // Documents to leave out of every match: the public copies of unlocked pages, whose
   // full copies sit in an overlay. MatchNothing when there are none.
   Xapian::Query hidden = Xapian::Query::MatchNothing;
 
   // Restricts `query` to what this scope may show.
   Xapian::Query restrict(const Xapian::Query& query) const;
+
+  // The facet values of the tier's documents (read once per generation).
+  const FacetTable& facet_table() const { return generation->facet_table(*tier); }
 };
 
 // Public callers: the public tier. Members and editors: the full tier. A public caller

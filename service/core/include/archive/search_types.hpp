@@ -2,11 +2,11 @@
 #pragma once
 
 #include <cstddef>
-#include <map>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace archive {
@@ -50,9 +50,18 @@ struct SearchHit {
   std::string snippet;  // HTML-escaped, matches in <mark>...</mark>
 };
 
+// Hashing std::string and std::string_view alike, so that counting looks up without
+// making a string.
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
 struct Facets {
-  using Counts = std::map<std::string, std::size_t, std::less<>>;
+  using Counts = std::unordered_map<std::string, std::size_t, StringHash, std::equal_to<>>;
   Counts tag, kind, year;
+  // How many matches the counts cover: the best-ranked ones, all of them when few match.
+  std::size_t matches = 0;
 };
 
 struct SearchResponse {
