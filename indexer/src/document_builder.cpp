@@ -41,7 +41,7 @@ nlohmann::json date_or_null(const std::optional<std::string>& date) {
   return date ? nlohmann::json(*date) : nlohmann::json(nullptr);
 }
 
-// The document data: what a search hit shows (see layout.hpp).
+// What a search hit shows (slot::kHit).
 nlohmann::json hit_data(const Article& a) {
   return {{"id", a.id},
           {"url", a.url},
@@ -53,17 +53,23 @@ nlohmann::json hit_data(const Article& a) {
           {"summary", a.summary}};
 }
 
-// The rest of the article but its texts, with the outline of the sections the tier shows.
-nlohmann::json details(const Article& a, const std::vector<Section>& sections) {
+// The document data: the article but its texts, with the outline of the sections the
+// tier shows.
+nlohmann::json document_data(const Article& a, const std::vector<Section>& sections) {
   nlohmann::json outline = nlohmann::json::array();
   for (const auto& s : sections) {
     nlohmann::json section = {{"access", to_string(s.access)}};
     if (s.heading) section["heading"] = *s.heading;
     outline.push_back(std::move(section));
   }
-  return {{"updated", date_or_null(a.updated)},   {"authors", a.authors},
-          {"key_phrases", a.key_phrases},         {"links", a.links},
-          {"headings_public", a.headings_public}, {"sections", outline}};
+  auto data = hit_data(a);
+  data.update({{"updated", date_or_null(a.updated)},
+               {"authors", a.authors},
+               {"key_phrases", a.key_phrases},
+               {"links", a.links},
+               {"headings_public", a.headings_public},
+               {"sections", outline}});
+  return data;
 }
 
 void add_boolean_terms(Xapian::Document& doc, const Article& a) {
@@ -172,8 +178,8 @@ Xapian::Document build_document(const Article& a, Tier tier, Xapian::TermGenerat
   add_boolean_terms(doc, a);
   add_values(doc, a);
   doc.add_value(slot::kText, section_texts(sections));
-  doc.add_value(slot::kDetails, details(a, sections).dump());
-  doc.set_data(hit_data(a).dump());
+  doc.add_value(slot::kHit, hit_data(a).dump());
+  doc.set_data(document_data(a, sections).dump());
   // Drop the generator's handle on the document: Xapian's reference counts are not
   // atomic, and the document is about to be handed to another thread.
   indexer.set_document(Xapian::Document());

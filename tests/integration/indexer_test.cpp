@@ -81,14 +81,17 @@ TEST(Indexer, AnIndexOfAnotherFormatIsRefusedUntilRebuilt) {
   EXPECT_EQ(top_id(idx, {"glimmerstone"}), "a");
 }
 
-// Many matches: facets count the best-ranked few hundred, and say how many they counted.
+// Many matches: facets count the best-ranked few hundred, say how many they counted, and
+// show the most frequent values of each field.
 TEST(Indexer, FacetsOfALargeResultCountTheBestRankedMatches) {
   TempDir dir;
   std::vector<Json> articles;
   for (int i = 0; i < 600; ++i) {
     auto number = std::to_string(i);
     auto a = simple_article("a" + number, "Knee note " + number, "knee " + number);
-    a["tags"] = {i % 2 ? "odd" : "even"};
+    std::string tag = "t";
+    tag += std::to_string(i % 30);
+    a["tags"] = {i % 2 ? "odd" : "even", tag};
     articles.push_back(a);
   }
   write_file(dir / "in.jsonl", jsonl(articles));
@@ -98,9 +101,15 @@ TEST(Indexer, FacetsOfALargeResultCountTheBestRankedMatches) {
   auto counted = body["facets"]["matches"].get<int>();
   EXPECT_GE(counted, 250);  // the best-ranked 250 at least, all those Xapian looked at
   EXPECT_LE(counted, 600);
-  int tagged = 0;
-  for (const auto& entry : body["facets"]["tag"]) tagged += entry["count"].get<int>();
-  EXPECT_EQ(tagged, counted) << body["facets"];
+  int parity = 0;  // every article is odd or even
+  for (const auto& entry : body["facets"]["tag"])
+    if (entry["value"] == "odd" || entry["value"] == "even") parity += entry["count"].get<int>();
+  EXPECT_EQ(parity, counted) << body["facets"];
+  // 32 tags in all: the 20 most frequent are shown, most frequent first.
+  const auto& tags = body["facets"]["tag"];
+  ASSERT_EQ(tags.size(), 20u) << tags;
+  for (std::size_t i = 1; i < tags.size(); ++i)
+    EXPECT_GE(tags[i - 1]["count"].get<int>(), tags[i]["count"].get<int>()) << tags;
   EXPECT_EQ(body["facets"]["kind"], Json::array()) << body["facets"];
   // A narrower query is counted whole.
   auto narrow = search_json(dir / "idx", {"--facets", "--no-expand", "7"});

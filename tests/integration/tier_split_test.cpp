@@ -154,11 +154,11 @@ TEST_F(TierSplit, PublicTierThroughTheXapianApiHoldsNoCanary) {
     EXPECT_TRUE(full.term_exists(c.token));
     EXPECT_FALSE(pub.term_exists(c.token));
     EXPECT_NE(full_text.find("spelling " + c.token + "\n"), std::string::npos);
-    bool stored = false;  // in the details (headings) or the text value (section text)
+    bool stored = false;  // in the data (headings) or the text value (section text)
     for (auto p = full.postlist_begin(""); p != full.postlist_end(""); ++p) {
       auto doc = full.get_document(*p);
-      auto kept = doc.get_data() + doc.get_value(layout::slot::kDetails) +
-                  doc.get_value(layout::slot::kText);
+      auto kept =
+          doc.get_data() + doc.get_value(layout::slot::kHit) + doc.get_value(layout::slot::kText);
       stored |= kept.find(c.token) != std::string::npos;
     }
     EXPECT_TRUE(stored);

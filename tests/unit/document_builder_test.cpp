@@ -189,14 +189,8 @@ TEST_F(BuildDocument, PublicTierOfAPublicArticleDropsItsMemberArea) {
 TEST_F(BuildDocument, PublicTierDataHoldsOnlyVisibleSections) {
   auto pub_doc = build(member_post(true), Tier::Public);
   auto full_doc = build(member_post(true), Tier::Full);
-  // The document data (what a hit shows) with the details value merged in.
-  auto record = [](const Xapian::Document& doc) {
-    auto out = nlohmann::json::parse(doc.get_data());
-    out.update(nlohmann::json::parse(doc.get_value(layout::slot::kDetails)));
-    return out;
-  };
-  auto pub = record(pub_doc);
-  auto full = record(full_doc);
+  auto pub = nlohmann::json::parse(pub_doc.get_data());
+  auto full = nlohmann::json::parse(full_doc.get_data());
   auto pub_text = pub_doc.get_value(layout::slot::kText);
   auto full_text = full_doc.get_value(layout::slot::kText);
   auto pub_texts = layout::split_texts(pub_text);
@@ -212,6 +206,11 @@ TEST_F(BuildDocument, PublicTierDataHoldsOnlyVisibleSections) {
   ASSERT_EQ(full_texts.size(), 3u);
   EXPECT_EQ(full_texts[2], "Marblefenn notes without a heading.");
   EXPECT_FALSE(full["sections"][2].contains("heading"));
+  // What a hit shows is a copy of part of the data, in its own value.
+  auto hit = nlohmann::json::parse(pub_doc.get_value(layout::slot::kHit));
+  EXPECT_EQ(hit.size(), 8u) << hit;
+  for (const char* key : {"id", "url", "title", "kind", "access", "published", "tags", "summary"})
+    EXPECT_EQ(hit[key], pub[key]) << key;
   // Metadata is public and the same in both tiers.
   for (const char* key : {"id", "url", "title", "kind", "access", "published", "updated", "authors",
                           "tags", "summary", "key_phrases", "links", "headings_public"})

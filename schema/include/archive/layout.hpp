@@ -54,16 +54,17 @@ inline constexpr Xapian::valueno kKind = 2;       // kind slug
 inline constexpr Xapian::valueno kYear = 3;       // sortable_serialise(year)
 inline constexpr Xapian::valueno kTags = 4;       // tag slugs joined by kListSeparator
 inline constexpr Xapian::valueno kAuthors = 5;    // author names joined by kListSeparator
-// The text of each section the tier shows, in the order of kDetails' sections, joined by
+// The text of each section the tier shows, in the order of the data's sections, joined by
 // kTextSeparator. Kept out of the document data, which Xapian compresses: a search hit
 // reads its snippet text uncompressed and never parses it as JSON.
 inline constexpr Xapian::valueno kText = 6;
 // What facet counting reads, in one value so that it reads one value stream, not three:
 // kind, publication year (empty when undated) and the tags, joined by kListSeparator.
 inline constexpr Xapian::valueno kFacets = 7;
-// The rest of the article as JSON (dates, authors, key phrases, links, the outline of the
-// sections the tier shows); the document data holds only what a search hit shows.
-inline constexpr Xapian::valueno kDetails = 8;
+// What a search hit shows, as JSON: id, url, title, kind, access, published, tags, summary.
+// A copy of part of the document data, which Xapian compresses: a page of hits reads
+// these few hundred bytes as they are.
+inline constexpr Xapian::valueno kHit = 8;
 }  // namespace slot
 
 inline constexpr char kListSeparator = '\x1f';

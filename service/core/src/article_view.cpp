@@ -10,7 +10,7 @@ std::optional<ArticleView> Searcher::article(const std::string& id,
   auto scope = scope_for(generation_, entitlement);
   auto did = find_article(scope, id);
   if (!did) return std::nullopt;
-  auto data = article_record(scope.db.get_document(*did));
+  auto data = nlohmann::json::parse(scope.db.get_document(*did).get_data());
   auto date = [&](const char* key) -> std::optional<std::string> {
     return data[key].is_string() ? std::optional(data[key].get<std::string>()) : std::nullopt;
   };

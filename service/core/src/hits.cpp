@@ -7,7 +7,7 @@
 namespace archive {
 
 SearchHit make_hit(const Xapian::Document& doc, const SnippetSource* snippets) {
-  auto data = nlohmann::json::parse(doc.get_data());
+  auto data = nlohmann::json::parse(doc.get_value(layout::slot::kHit));
   SearchHit hit;
   hit.id = data.value("id", "");
   hit.url = data.value("url", "");
@@ -19,12 +19,6 @@ SearchHit make_hit(const Xapian::Document& doc, const SnippetSource* snippets) {
   if (snippets)
     hit.snippet = snippets->snippet(data.value("summary", ""), doc.get_value(layout::slot::kText));
   return hit;
-}
-
-nlohmann::json article_record(const Xapian::Document& doc) {
-  auto record = nlohmann::json::parse(doc.get_data());
-  record.update(nlohmann::json::parse(doc.get_value(layout::slot::kDetails)));
-  return record;
 }
 
 Xapian::Enquire make_enquire(const SearchScope& scope, const Xapian::Query& query) {

@@ -16,10 +16,6 @@ namespace archive {
 // document's own (entitled) text.
 SearchHit make_hit(const Xapian::Document& doc, const SnippetSource* snippets);
 
-// Everything stored about an article but its texts: the document data (what a hit shows)
-// with the details (layout::slot::kDetails) merged in.
-nlohmann::json article_record(const Xapian::Document& doc);
-
 // The document id (in the scope's database) of the article with this id that the scope
 // may show, if any.
 std::optional<Xapian::docid> find_article(const SearchScope& scope, const std::string& id);

@@ -11,7 +11,7 @@ std::string id_term(const std::string& id) { return std::string(layout::prefix::
 
 // True when the full copy holds text a public caller cannot see.
 bool has_member_text(const Xapian::Document& full_copy) {
-  auto data = nlohmann::json::parse(full_copy.get_value(layout::slot::kDetails), nullptr, false);
+  auto data = nlohmann::json::parse(full_copy.get_data(), nullptr, false);
   if (!data.is_object()) return false;
   for (const auto& section : data.value("sections", nlohmann::json::array()))
     if (section.value("access", "") == "members") return true;

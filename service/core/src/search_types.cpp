@@ -8,12 +8,15 @@
 namespace archive {
 namespace {
 
-// Most frequent first, then by value: one order for identical inputs.
+// The kFacetValues most frequent, then by value: one order for identical inputs.
 nlohmann::ordered_json facet_list(const Facets::Counts& counts) {
-  std::vector<std::pair<std::string, std::size_t>> items(counts.begin(), counts.end());
-  std::sort(items.begin(), items.end(), [](const auto& a, const auto& b) {
-    return a.second != b.second ? a.second > b.second : a.first < b.first;
-  });
+  std::vector<std::pair<std::string_view, std::size_t>> items(counts.begin(), counts.end());
+  auto shown = std::min(items.size(), kFacetValues);
+  std::partial_sort(items.begin(), items.begin() + shown, items.end(),
+                    [](const auto& a, const auto& b) {
+                      return a.second != b.second ? a.second > b.second : a.first < b.first;
+                    });
+  items.resize(shown);
   auto out = nlohmann::ordered_json::array();
   for (const auto& [value, count] : items) out.push_back({{"value", value}, {"count", count}});
   return out;

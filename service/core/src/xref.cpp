@@ -12,7 +12,6 @@
 #include "archive/article_reader.hpp"
 #include "archive/layout.hpp"
 #include "archive/searcher.hpp"
-#include "hits.hpp"
 
 namespace archive {
 namespace {
@@ -32,7 +31,7 @@ Named named(const Xapian::Database& db, Xapian::docid did) {
 }
 
 XrefArticle from_document(const Xapian::Document& doc) {
-  auto data = article_record(doc);
+  auto data = nlohmann::json::parse(doc.get_data());
   using Strings = std::vector<std::string>;
   XrefArticle article{data.value("id", ""),
                       data.value("title", ""),

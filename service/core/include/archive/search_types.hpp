@@ -57,6 +57,10 @@ struct StringHash {
   std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 
+// Facet values shown per field, most frequent first (search engines' usual ten or so; the
+// search page shows ten).
+inline constexpr std::size_t kFacetValues = 20;
+
 struct Facets {
   using Counts = std::unordered_map<std::string, std::size_t, StringHash, std::equal_to<>>;
   Counts tag, kind, year;
