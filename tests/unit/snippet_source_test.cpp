@@ -41,6 +41,13 @@ TEST(BestPassage, PrefersThePlaceHoldingMoreOfTheQuery) {
   EXPECT_TRUE(has(passage, "knee and ice together")) << passage;
 }
 
+TEST(BestPassage, AtEqualVarietyMoreHitsWin) {
+  auto text =
+      filler(100) + "knee, knee and knee again. " + filler(300) + "one knee. " + filler(300);
+  auto passage = best_passage(text, {"knee"});
+  EXPECT_TRUE(has(passage, "knee, knee and knee again")) << passage;
+}
+
 TEST(BestPassage, AProbeMustStartAWordAndCaseDoesNotMatter) {
   auto text = filler(300) + "practice device. " + filler(300) + "ICE helps. " + filler(300);
   auto passage = best_passage(text, {"ice"});

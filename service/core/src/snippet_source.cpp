@@ -67,10 +67,11 @@ std::size_t densest_window(const std::vector<ProbeHit>& hits, std::size_t probe_
   for (std::size_t first = 0, last = 0; first < hits.size(); ++first) {
     for (; last < hits.size() && hits[last].at < hits[first].at + kPassage - kLead; ++last)
       distinct += in_window[hits[last].probe]++ == 0;
-    if (std::tie(distinct, last) > std::tie(best_distinct, best_hits)) {
+    auto count = last - first;
+    if (std::tie(distinct, count) > std::tie(best_distinct, best_hits)) {
       best = first;
       best_distinct = distinct;
-      best_hits = last - first;
+      best_hits = count;
     }
     distinct -= --in_window[hits[first].probe] == 0;
   }
