@@ -55,7 +55,8 @@ void define_index_command(CLI::App& app, IndexOptions& options) {
   app.add_option("--batch-size", options.batch_size,
                  "Articles held in memory per tier before writing (bounds memory)")
       ->check(CLI::Range(1, 1000000));
-  app.add_flag("!--no-compact", options.compact, "Skip compacting the tiers after a rebuild");
+  app.add_flag("!--no-compact", options.compact,
+               "Rebuild without compacting: write each tier directly (slower, larger)");
   app.add_option("inputs", options.inputs,
                  "JSONL/JSON files, directories (searched recursively), or - for stdin")
       ->type_name("INPUT");

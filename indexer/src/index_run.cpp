@@ -203,33 +203,103 @@ class IdLedger {
   std::map<std::string, SourcePosition> seen_;
 };
 
-void compact_tier(const fs::path& work, std::string_view tier) {
-  auto loose = work / (std::string(tier) + ".loose");
-  fs::rename(work / tier, loose);
-  Xapian::Database(loose.string()).compact((work / tier).string(), Xapian::DBCOMPACT_NO_RENUMBER);
-  fs::remove_all(loose);
-}
-
-// Compacts both tiers at once, one per core; the first failure is rethrown.
-void compact_tiers(const fs::path& work) {
-  std::exception_ptr public_error;
-  std::thread public_tier([&] {
+// Runs two jobs at once, one per core; the first failure is rethrown.
+template <typename A, typename B>
+void run_both(A a, B b) {
+  std::exception_ptr a_error, b_error;
+  std::thread first([&] {
     try {
-      compact_tier(work, layout::kPublicTier);
+      a();
     } catch (...) {
-      public_error = std::current_exception();
+      a_error = std::current_exception();
     }
   });
-  std::exception_ptr full_error;
   try {
-    compact_tier(work, layout::kFullTier);
+    b();
   } catch (...) {
-    full_error = std::current_exception();
+    b_error = std::current_exception();
   }
-  public_tier.join();
-  for (auto& error : {public_error, full_error})
+  first.join();
+  for (auto& error : {a_error, b_error})
     if (error) std::rethrow_exception(error);
 }
+
+// Where a run writes each article's documents. An article without member text has the same
+// document in both tiers: a rebuild writes it once, to a shared database, and merges that
+// into both tiers when it compacts them (most articles of an archive are such; at 10k
+// generated ones, 85%). Otherwise, and for updates, each tier is written directly.
+class TierWriters {
+ public:
+  TierWriters(const fs::path& work, bool fresh, bool merge, std::size_t batch_size) : work_(work) {
+    if (merge) shared_.emplace(work / kShared, Tier::Full, fresh, batch_size);
+    public_.emplace(merge ? work / kPublicRest : work / layout::kPublicTier, Tier::Public, fresh,
+                    batch_size);
+    full_.emplace(merge ? work / kFullRest : work / layout::kFullTier, Tier::Full, fresh,
+                  batch_size);
+  }
+
+  void send(TierChange change) {
+    if (!shared_ || !change.upsert) {  // a delete goes wherever the id may be
+      if (shared_) shared_->push(change);
+      public_->push(change);
+      full_->push(std::move(change));
+      return;
+    }
+    bool shared = !change.upsert->has_member_text();
+    // An id given again in this run with the other kind of text leaves its first place.
+    auto [placed, first] = in_shared_.try_emplace(change.id, shared);
+    if (!first && placed->second != shared) {
+      if (placed->second)
+        shared_->push({nullptr, change.id});
+      else
+        for (auto* tier : {&*public_, &*full_}) tier->push({nullptr, change.id});
+      placed->second = shared;
+    }
+    if (shared) {
+      shared_->push(std::move(change));
+      return;
+    }
+    public_->push(change);
+    full_->push(std::move(change));
+  }
+
+  // Writes out everything sent, then (when merging) makes the two tiers from the parts.
+  // Returns the document counts of the public and the full tier.
+  std::pair<Xapian::doccount, Xapian::doccount> finish() {
+    for (auto* writer : {&shared_, &public_, &full_})
+      if (*writer) (*writer)->finish();
+    Xapian::doccount shared = shared_ ? shared_->doc_count() : 0;
+    std::pair counts{shared + public_->doc_count(), shared + full_->doc_count()};
+    bool merge = shared_.has_value();
+    shared_.reset();
+    public_.reset();
+    full_.reset();
+    if (merge) merge_tiers();
+    return counts;
+  }
+
+ private:
+  static constexpr std::string_view kShared = "shared.part";
+  static constexpr std::string_view kPublicRest = "public.part";
+  static constexpr std::string_view kFullRest = "full.part";
+
+  // Compaction merges postings in one pass, far cheaper than writing them twice.
+  void merge_tiers() {
+    run_both([&] { merge(layout::kPublicTier, kPublicRest); },
+             [&] { merge(layout::kFullTier, kFullRest); });
+    for (auto part : {kShared, kPublicRest, kFullRest}) fs::remove_all(work_ / part);
+  }
+
+  void merge(std::string_view tier, std::string_view rest) const {
+    Xapian::Database parts;
+    for (auto part : {kShared, rest}) parts.add_database(Xapian::Database((work_ / part).string()));
+    parts.compact((work_ / tier).string());
+  }
+
+  fs::path work_;
+  std::optional<TierWriter> shared_, public_, full_;
+  std::unordered_map<std::string, bool> in_shared_;  // ids written this run: where
+};
 
 // True when `file` lies inside the directory `dir`.
 bool is_inside(const fs::path& file, const fs::path& dir) {
@@ -286,13 +356,10 @@ IndexReport run_index(const IndexOptions& options, const ProgressSink& progress)
   auto work = store.begin(!fresh);
   try {
     IdLedger ledger(fresh ? fs::path() : tier_path(options.index, *current, layout::kFullTier));
-    std::optional<TierWriter> public_tier, full_tier;
-    public_tier.emplace(work / layout::kPublicTier, Tier::Public, fresh, options.batch_size);
-    full_tier.emplace(work / layout::kFullTier, Tier::Full, fresh, options.batch_size);
-    auto send = [&](TierChange change) {
-      public_tier->push(change);
-      full_tier->push(std::move(change));
-    };
+    bool merge = fresh && options.compact;
+    std::optional<TierWriters> tiers;
+    tiers.emplace(work, fresh, merge, options.batch_size);
+    auto send = [&](TierChange change) { tiers->send(std::move(change)); };
 
     IndexProgress state{0, 0, total_bytes(files), 0};
     std::uint64_t bytes_before = 0;
@@ -332,17 +399,14 @@ IndexReport run_index(const IndexOptions& options, const ProgressSink& progress)
       send({nullptr, id});
       ++report.deleted;
     }
-    public_tier->finish();
-    full_tier->finish();
     if (!report.problems.empty() && !options.keep_going) {
+      tiers.reset();
       store.discard(work);
       report.seconds = seconds_since(start);
       return report;
     }
-    auto public_docs = public_tier->doc_count(), full_docs = full_tier->doc_count();
-    public_tier.reset();
-    full_tier.reset();
-    if (fresh && options.compact) compact_tiers(work);
+    auto [public_docs, full_docs] = tiers->finish();
+    tiers.reset();
     write_manifest(work, report, public_docs, full_docs);
     report.generation = store.publish(work);
     report.published = true;

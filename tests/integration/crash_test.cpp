@@ -134,14 +134,17 @@ TEST_F(KilledIndexer, KilledAtAnyMomentLeavesThePublishedIndexAsItWas) {
   EXPECT_EQ(holders(index(), "full", "kalo"), std::vector<std::string>{});  // no killed run's words
 }
 
-// The last phase of a rebuild compacts each tier (work/<tier>.loose -> work/<tier>) and then
-// publishes: kill it there.
+// The last phase of a rebuild compacts the parts it wrote into the tiers (work/shared.part
+// and work/<tier>.part -> work/<tier>) and then publishes: kill it there.
 TEST_F(KilledIndexer, KilledWhileCompactingLeavesThePublishedIndexAsItWas) {
   auto pid = start_big({"--rebuild"});
   auto compacting = [&] {
-    for (const auto& name : partial_dirs(index()))
-      for (const char* tier : {"public.loose", "full.loose"})
-        if (fs::exists(index() / name / tier)) return true;
+    for (const auto& name : partial_dirs(index())) {
+      auto work = index() / name;
+      if (fs::exists(work / "shared.part") &&
+          (fs::exists(work / "public") || fs::exists(work / "full")))
+        return true;
+    }
     return false;
   };
   bool seen = wait_until(compacting, 120s);

@@ -20,7 +20,9 @@ struct IndexOptions {
   // Measured at 10k generated articles: 2,000 ran at 226 articles/s and 724 MiB peak,
   // 500 at 257 articles/s and 472 MiB (Xapian's own default, 10,000, holds about 1 GB).
   std::size_t batch_size = 500;
-  // Compact each tier after a rebuild: smaller and faster to search.
+  // A rebuild writes each article without member text once, to a shared part, and makes
+  // both tiers by compacting the parts together: less to write, and compact tiers are
+  // smaller and faster to search. Off: each tier written directly, uncompacted.
   bool compact = true;
 };
 
