@@ -15,8 +15,8 @@ namespace archive {
 namespace {
 
 // Facets count the best-ranked matches, up to this many (the response says how many).
-// Every match would cost 60% of a search at 100k articles; a thousand cost a quarter of
-// a search at 10k against a tenth for these (bench/http, one run each).
+// Every match would cost 60% of a search at 100k articles; at 10k a thousand cost about a
+// quarter of a search, these about a sixth (bench/http, one run each).
 constexpr Xapian::doccount kFacetSample = 250;
 
 std::string last_word(std::string_view text) {
@@ -97,14 +97,17 @@ SearchResponse Searcher::search_in(const SearchScope& scope, const SearchRequest
   auto mset = enquire.get_mset(request.offset, request.limit, check_at_least);
   response.total_estimate = mset.get_matches_estimated();
   if (counter) response.facets = counter->facets();
-  auto terms = terms_of(query);
-  // While typing, the last word is a prefix the query holds only as a wildcard.
-  if (request.partial) terms.push_back(last_word(request.query));
-  // Highlight what the caller asked for, not the feedback terms: the first pass's MSet
-  // carries the query as typed.
-  SnippetSource snippets(first_pass ? *first_pass : mset, terms);
+  std::optional<SnippetSource> snippets;
+  if (request.snippets) {
+    auto terms = terms_of(query);
+    // While typing, the last word is a prefix the query holds only as a wildcard.
+    if (request.partial) terms.push_back(last_word(request.query));
+    // Highlight what the caller asked for, not the feedback terms: the first pass's MSet
+    // carries the query as typed.
+    snippets.emplace(first_pass ? *first_pass : mset, terms);
+  }
   for (auto it = mset.begin(); it != mset.end(); ++it)
-    response.results.push_back(make_hit(it.get_document(), request.snippets ? &snippets : nullptr));
+    response.results.push_back(make_hit(it.get_document(), snippets ? &*snippets : nullptr));
   return response;
 }
 
