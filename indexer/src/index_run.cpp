@@ -359,7 +359,6 @@ IndexReport run_index(const IndexOptions& options, const ProgressSink& progress)
     bool merge = fresh && options.compact;
     std::optional<TierWriters> tiers;
     tiers.emplace(work, fresh, merge, options.batch_size);
-    auto send = [&](TierChange change) { tiers->send(std::move(change)); };
 
     IndexProgress state{0, 0, total_bytes(files), 0};
     std::uint64_t bytes_before = 0;
@@ -376,7 +375,7 @@ IndexReport run_index(const IndexOptions& options, const ProgressSink& progress)
             ++(is_update ? report.updated : report.indexed);
             if (report.problems.empty() || options.keep_going) {
               auto id = article.id;
-              send({std::make_shared<const Article>(std::move(article)), id, !is_update});
+              tiers->send({std::make_shared<const Article>(std::move(article)), id, !is_update});
             }
             if (progress) {
               ++state.articles;
@@ -396,7 +395,7 @@ IndexReport run_index(const IndexOptions& options, const ProgressSink& progress)
         report.warnings.push_back("--delete " + id + ": no such article in the index");
         continue;
       }
-      send({nullptr, id});
+      tiers->send({nullptr, id});
       ++report.deleted;
     }
     if (!report.problems.empty() && !options.keep_going) {

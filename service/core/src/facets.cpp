@@ -62,7 +62,7 @@ FacetCounter::FacetCounter(const FacetTable& table, Xapian::doccount databases)
     : table_(table), databases_(databases), counts_(table.value_count(), 0) {}
 
 void FacetCounter::operator()(const Xapian::Document& doc, double) {
-  ++others_.matches;
+  ++matches_;
   // Over several databases Xapian hands a spy each database's own document ids, with no
   // word of which database a document is from, so the table serves single tiers only.
   if (databases_ == 1) {
@@ -76,6 +76,7 @@ void FacetCounter::operator()(const Xapian::Document& doc, double) {
 
 Facets FacetCounter::facets() const {
   auto out = others_;
+  out.matches = matches_;
   for (std::uint32_t id = 0; id < counts_.size(); ++id)
     if (counts_[id]) count(counts_of(out, table_.field_of(id)), table_.text_of(id), counts_[id]);
   return out;

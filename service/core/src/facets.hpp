@@ -51,6 +51,7 @@ class FacetCounter : public Xapian::MatchSpy {
   Xapian::doccount databases_;
   std::vector<std::size_t> counts_;  // by value id
   Facets others_;                    // counted from values
+  std::size_t matches_ = 0;
 };
 
 }  // namespace archive

@@ -19,20 +19,6 @@ namespace {
 // quarter of a search, these about a sixth (bench/http, one run each).
 constexpr Xapian::doccount kFacetSample = 250;
 
-std::string last_word(std::string_view text) {
-  auto in_word = [&](std::size_t i) {
-    auto c = static_cast<unsigned char>(text[i]);
-    return std::isalnum(c) || c >= 0x80;
-  };
-  auto end = text.size();
-  while (end > 0 && !in_word(end - 1)) --end;
-  auto begin = end;
-  while (begin > 0 && in_word(begin - 1)) --begin;
-  std::string word(text.substr(begin, end - begin));
-  for (auto& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return word;
-}
-
 void check_request(const SearchRequest& request, const SearchLimits& limits) {
   if (request.limit < 1 || request.limit > limits.max_limit)
     throw QueryError("limit: must be between 1 and " + std::to_string(limits.max_limit));

@@ -36,28 +36,9 @@ struct ProbeHit {
   std::size_t at, probe;
 };
 
-// The forms a probe takes in prose: as is, Capitalised and in CAPITALS (ASCII only).
-std::vector<std::string> written_forms(const std::string& probe) {
-  auto upper = [](char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; };
-  std::vector<std::string> forms = {probe, probe, probe};
-  forms[1][0] = upper(forms[1][0]);
-  std::transform(forms[2].begin(), forms[2].end(), forms[2].begin(), upper);
-  std::sort(forms.begin(), forms.end());
-  forms.erase(std::unique(forms.begin(), forms.end()), forms.end());
-  return forms;
-}
+using WrittenForms = std::vector<std::pair<std::string, std::size_t>>;  // form, probe index
 
-// Where each probe starts a word of `text`, in text order. Finding each written form
-// (memchr underneath) measured about three times faster than one pass over the words.
-std::vector<ProbeHit> probe_hits(std::string_view text, const std::vector<std::string>& probes) {
-  std::vector<ProbeHit> hits;
-  for (std::size_t i = 0; i < probes.size(); ++i)
-    for (const auto& form : written_forms(probes[i]))
-      for (auto at = text.find(form); at != text.npos; at = text.find(form, at + 1))
-        if (at == 0 || !is_word_byte(text[at - 1])) hits.push_back({at, i});
-  std::sort(hits.begin(), hits.end(), [](auto& a, auto& b) { return a.at < b.at; });
-  return hits;
-}
+char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // The first hit of the window of kPassage - kLead bytes holding the most distinct probes
 // (then the most hits).
@@ -76,6 +57,50 @@ std::size_t densest_window(const std::vector<ProbeHit>& hits, std::size_t probe_
     distinct -= --in_window[hits[first].probe] == 0;
   }
   return hits.empty() ? 0 : hits[best].at;
+}
+
+// The forms the probes take in prose: as is, Capitalised and in CAPITALS (ASCII only),
+// each with the index of its probe.
+WrittenForms written_forms(const std::vector<std::string>& probes) {
+  auto upper = [](char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; };
+  WrittenForms out;
+  for (std::size_t i = 0; i < probes.size(); ++i) {
+    std::vector<std::string> forms = {probes[i], probes[i], probes[i]};
+    forms[1][0] = upper(forms[1][0]);
+    std::transform(forms[2].begin(), forms[2].end(), forms[2].begin(), upper);
+    std::sort(forms.begin(), forms.end());
+    forms.erase(std::unique(forms.begin(), forms.end()), forms.end());
+    for (auto& form : forms) out.emplace_back(std::move(form), i);
+  }
+  return out;
+}
+
+// Where each probe starts a word of `text`, in text order. Finding each written form
+// (memchr underneath) measured about three times faster than one pass over the words.
+std::vector<ProbeHit> probe_hits(std::string_view text, const WrittenForms& forms) {
+  std::vector<ProbeHit> hits;
+  for (const auto& [form, probe] : forms)
+    for (auto at = text.find(form); at != text.npos; at = text.find(form, at + 1))
+      if (at == 0 || !is_word_byte(text[at - 1])) hits.push_back({at, probe});
+  std::sort(hits.begin(), hits.end(), [](auto& a, auto& b) { return a.at < b.at; });
+  return hits;
+}
+
+std::string_view passage_of(std::string_view text, const WrittenForms& forms,
+                            std::size_t probe_count) {
+  if (text.size() <= kPassage) return text;
+  auto hits = probe_hits(text, forms);
+  std::size_t begin = 0;
+  if (!hits.empty()) {
+    auto at = densest_window(hits, probe_count);
+    begin = at > kLead ? at - kLead : 0;
+  }
+  // Cut between words, so never inside a UTF-8 character (its bytes count as a word's).
+  while (begin > 0 && is_word_byte(text[begin]) && is_word_byte(text[begin - 1])) --begin;
+  auto end = std::min(text.size(), begin + kPassage);
+  while (end > begin && end < text.size() && is_word_byte(text[end]) && is_word_byte(text[end - 1]))
+    --end;
+  return text.substr(begin, end - begin);
 }
 
 // MSet::snippet() stems every word it reads to compare it with the query's stems. A word
@@ -111,19 +136,17 @@ std::string snippet_text(std::string_view summary, std::string_view section_text
 }
 
 std::string_view best_passage(std::string_view text, const std::vector<std::string>& probes) {
-  if (text.size() <= kPassage) return text;
-  auto hits = probe_hits(text, probes);
-  std::size_t begin = 0;
-  if (!hits.empty()) {
-    auto at = densest_window(hits, probes.size());
-    begin = at > kLead ? at - kLead : 0;
-  }
-  // Cut between words, so never inside a UTF-8 character (its bytes count as a word's).
-  while (begin > 0 && is_word_byte(text[begin]) && is_word_byte(text[begin - 1])) --begin;
-  auto end = std::min(text.size(), begin + kPassage);
-  while (end > begin && end < text.size() && is_word_byte(text[end]) && is_word_byte(text[end - 1]))
-    --end;
-  return text.substr(begin, end - begin);
+  return passage_of(text, written_forms(probes), probes.size());
+}
+
+std::string last_word(std::string_view text) {
+  auto end = text.size();
+  while (end > 0 && !is_word_byte(text[end - 1])) --end;
+  auto begin = end;
+  while (begin > 0 && is_word_byte(text[begin - 1])) --begin;
+  std::string word(text.substr(begin, end - begin));
+  for (auto& c : word) c = ascii_lower(c);
+  return word;
 }
 
 std::vector<std::string> terms_of(const Xapian::Query& query) {
@@ -138,11 +161,12 @@ SnippetSource::SnippetSource(const Xapian::MSet& mset, const std::vector<std::st
     if (!probe.empty() && std::find(probes_.begin(), probes_.end(), probe) == probes_.end())
       probes_.push_back(std::move(probe));
   }
+  forms_ = written_forms(probes_);
 }
 
 std::string SnippetSource::snippet(std::string_view summary, std::string_view section_texts) const {
   auto text = snippet_text(summary, section_texts);
-  auto passage = best_passage(text, probes_);
+  auto passage = passage_of(text, forms_, probes_.size());
   // Flags 0: no background model and no exhaustive search. Both cost an order of
   // magnitude in time for a barely better extract (shared notes, measured here too).
   auto out = mset_.snippet(std::string(passage), kSnippetLength, stemmer_, 0, "<mark>", "</mark>",

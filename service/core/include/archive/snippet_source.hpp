@@ -39,8 +39,13 @@ class SnippetSource {
  private:
   const Xapian::MSet& mset_;
   std::vector<std::string> probes_;
+  std::vector<std::pair<std::string, std::size_t>> forms_;  // probes as written, found by find
   Xapian::Stem stemmer_;  // reads probes_; one per page, so never shared between threads
 };
+
+// The last word of typed text, ASCII lower-cased: while typing, a prefix the query holds
+// only as a wildcard, which SnippetSource should look for too.
+std::string last_word(std::string_view text);
 
 // The unique terms of `query`, as SnippetSource takes them.
 std::vector<std::string> terms_of(const Xapian::Query& query);
