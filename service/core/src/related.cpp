@@ -93,7 +93,7 @@ RelatedResponse Searcher::related(const RelatedRequest& request,
   auto enquire =
       make_enquire(scope, Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
   auto mset = enquire.get_mset(0, request.limit);
-  SnippetSource snippets(mset, key_terms);
+  SnippetSource snippets(key_terms);
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     RelatedHit related{make_hit(it.get_document(), &snippets), {}};
     std::vector<std::string> shared(enquire.get_matching_terms_begin(it),

@@ -55,15 +55,14 @@ SearchResponse Searcher::search_in(const SearchScope& scope, const SearchRequest
   auto query = parsed.query.empty() ? match_all() : parsed.query;
   auto filters = builder_.filters(request);
   auto filtered = [&](const Xapian::Query& q) {
-    return Xapian::Query(Xapian::Query::OP_FILTER, q, filters);
+    return filters.empty() ? q : Xapian::Query(Xapian::Query::OP_FILTER, q, filters);
   };
 
   auto enquire = make_enquire(scope, filtered(query));
-  std::optional<Xapian::MSet> first_pass;
   if (request.expand && !parsed.query.empty() && !request.partial &&
       request.sort == SortOrder::Relevance) {
-    first_pass = enquire.get_mset(0, kRanking.feedback_documents);
-    enquire = make_enquire(scope, filtered(with_feedback(query, scope, *first_pass)));
+    auto first_pass = enquire.get_mset(0, kRanking.feedback_documents);
+    enquire = make_enquire(scope, filtered(with_feedback(query, scope, first_pass)));
   }
   if (request.sort == SortOrder::Newest)
     enquire.set_sort_by_value_then_relevance(layout::slot::kPublished, true);
@@ -84,14 +83,8 @@ SearchResponse Searcher::search_in(const SearchScope& scope, const SearchRequest
   response.total_estimate = mset.get_matches_estimated();
   if (counter) response.facets = counter->facets();
   std::optional<SnippetSource> snippets;
-  if (request.snippets) {
-    auto terms = terms_of(query);
-    // While typing, the last word is a prefix the query holds only as a wildcard.
-    if (request.partial) terms.push_back(last_word(request.query));
-    // Highlight what the caller asked for, not the feedback terms: the first pass's MSet
-    // carries the query as typed.
-    snippets.emplace(first_pass ? *first_pass : mset, terms);
-  }
+  // Marks what the caller typed, not the feedback terms.
+  if (request.snippets) snippets.emplace(terms_of(query), parsed.prefixes);
   for (auto it = mset.begin(); it != mset.end(); ++it)
     response.results.push_back(make_hit(it.get_document(), snippets ? &*snippets : nullptr));
   return response;

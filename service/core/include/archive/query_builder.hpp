@@ -20,6 +20,9 @@ struct QueryLimits {
 struct ParsedQuery {
   Xapian::Query query;
   std::string corrected;  // spelling suggestion, empty when none
+  // The starts of the words the query expands, lower-case: each "word*", and while typing
+  // the unfinished last word. The query holds them only as wildcards, which list no terms.
+  std::vector<std::string> prefixes;
 };
 
 class QueryBuilder {
@@ -30,7 +33,8 @@ class QueryBuilder {
   // pass the database of the caller's tier. Throws QueryError for queries over the limits.
   ParsedQuery parse(const std::string& text, const Xapian::Database& db, bool partial) const;
 
-  // The boolean filters and date range of a request, combined; MatchAll when none.
+  // The boolean filters and date range of a request, combined; an empty query when none
+  // (filtering by MatchAll would still walk its posting list: a tenth of a search).
   Xapian::Query filters(const SearchRequest& request) const;
 
   const QueryLimits& limits() const { return limits_; }
@@ -44,6 +48,14 @@ class QueryBuilder {
 // A fresh query matching every document. Never copy Xapian::Query::MatchAll across
 // threads: Xapian's reference counts are not atomic, and the shared static gets corrupted.
 Xapian::Query match_all();
+
+// The character at text[at]: its code point and size in bytes; size 0 when the bytes
+// there are not UTF-8 (cut short, overlong, a surrogate, past U+10FFFF).
+struct Utf8Char {
+  char32_t code = 0;
+  std::size_t size = 0;
+};
+Utf8Char utf8_char_at(std::string_view text, std::size_t at);
 
 bool is_valid_utf8(std::string_view text);
 
