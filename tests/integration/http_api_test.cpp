@@ -336,6 +336,21 @@ TEST_F(HttpApi, NotFoundAndBodyErrors) {
   EXPECT_EQ(server_->http().get("/healthz").status, 200);
 }
 
+TEST_F(HttpApi, AKnownPathAskedWithAnotherMethodIs405) {
+  auto http = server_->http();
+  auto search = http.post("/v1/search?q=sleep", "{}");
+  expect_error(search, 405, "method_not_allowed", "GET");
+  EXPECT_EQ(search.header("Allow"), "GET, HEAD, OPTIONS");
+  auto related = http.get("/v1/related");
+  expect_error(related, 405, "method_not_allowed", "POST");
+  EXPECT_EQ(related.header("Allow"), "POST, OPTIONS");
+  expect_error(http.post(std::string("/v1/articles/") + ids::kPublic, "{}"), 405,
+               "method_not_allowed");
+  // Unknown paths stay 404, whatever the method; so do paths no route's pattern fits.
+  expect_error(http.post("/v1/nothing", "{}"), 404, "not_found");
+  expect_error(http.get("/v1/articles/a/b/c"), 404, "not_found");
+}
+
 TEST_F(HttpApi, InvalidUtf8OutsideTheQueryIsAFourHundredNotAFiveHundred) {
   auto http = server_->http();
   expect_error(http.get("/v1/search?%FF=1"), 400, "invalid_parameter");
@@ -467,6 +482,22 @@ TEST_F(HttpCors, AllowedOriginsOnlyGetTheHeaders) {
   }
   auto none = http.get("/v1/search?q=sleep");
   EXPECT_FALSE(none.has_header("Access-Control-Allow-Origin"));
+}
+
+// A page on an allowed origin must be able to read every error, including those cpp-httplib
+// answers before routing.
+TEST_F(HttpCors, ErrorsCarryTheHeadersToo) {
+  auto http = server_->http();
+  httplib::Headers origin = {{"Origin", "https://app.example"}};
+  std::string big((1 << 20) + 100, 'a');
+  for (const auto& r : {http.post("/v1/related", big, "", "application/json", origin),
+                        http.get("/v1/nothing", "", origin),
+                        http.post("/v1/search", "{}", "", "application/json", origin),
+                        http.get("/v1/search?bogus=1", "", origin)}) {
+    EXPECT_GE(r.status, 400) << r.body;
+    EXPECT_EQ(r.header("Access-Control-Allow-Origin"), "https://app.example") << r.status;
+    EXPECT_EQ(r.header("Vary"), "Origin") << r.status;
+  }
 }
 
 TEST_F(HttpCors, PreflightIsNoContent) {

@@ -58,6 +58,17 @@ std::string route_of(const std::string& path) {
   return "other";
 }
 
+// The methods a route answers (the Allow header of a 405); empty for an unknown path.
+std::string methods_of(const std::string& route) {
+  if (route == "other") return {};
+  if (route == "/v1/related" || route == "/v1/xref/check") return "POST, OPTIONS";
+  return "GET, HEAD, OPTIONS";
+}
+
+bool allows(const std::string& methods, const std::string& method) {
+  return (", " + methods + ",").find(" " + method + ",") != std::string::npos;
+}
+
 // A request is served start to finish on one worker thread, so these per-request facts
 // pass from the pre-routing handler and the route handler to the logger this way.
 thread_local long result_count = -1;
@@ -99,14 +110,23 @@ struct HttpService::Impl {
       add_cors_headers(req, res);
       return httplib::Server::HandlerResponse::Unhandled;
     });
-    server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    server.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
+      // Errors cpp-httplib raises before routing (413) skip the pre-routing handler.
+      if (!res.has_header("Access-Control-Allow-Origin")) add_cors_headers(req, res);
       if (!res.body.empty()) return;
-      if (res.status == 404)
+      auto methods = methods_of(route_of(req.path));
+      if (res.status == 404 && !methods.empty() && !allows(methods, req.method)) {
+        res.set_header("Allow", methods);
+        send_error(
+            res, {405, "method_not_allowed",
+                  req.method + " is not served here; use " + methods.substr(0, methods.find(','))});
+      } else if (res.status == 404) {
         send_error(res, {404, "not_found", "no such endpoint"});
-      else if (res.status == 413)
+      } else if (res.status == 413) {
         send_error(res, {413, "payload_too_large", "request body is too large"});
-      else
+      } else {
         send_error(res, {res.status, "bad_request", "the request could not be read"});
+      }
     });
     server.set_exception_handler(
         [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
