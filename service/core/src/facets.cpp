@@ -58,15 +58,13 @@ std::span<const std::uint32_t> FacetTable::values_of(Xapian::docid did) const {
   return {ids_.data() + start_[did], ids_.data() + start_[did + 1]};
 }
 
-FacetCounter::FacetCounter(const FacetTable& table, Xapian::doccount databases)
-    : table_(table), databases_(databases), counts_(table.value_count(), 0) {}
+FacetCounter::FacetCounter(const FacetTable* table)
+    : table_(table), counts_(table ? table->value_count() : 0, 0) {}
 
 void FacetCounter::operator()(const Xapian::Document& doc, double) {
   ++matches_;
-  // Over several databases Xapian hands a spy each database's own document ids, with no
-  // word of which database a document is from, so the table serves single tiers only.
-  if (databases_ == 1) {
-    for (auto id : table_.values_of(doc.get_docid())) ++counts_[id];
+  if (table_) {
+    for (auto id : table_->values_of(doc.get_docid())) ++counts_[id];
     return;
   }
   for_each_facet(doc.get_value(layout::slot::kFacets), [&](FacetField field, std::string_view v) {
@@ -78,7 +76,7 @@ Facets FacetCounter::facets() const {
   auto out = others_;
   out.matches = matches_;
   for (std::uint32_t id = 0; id < counts_.size(); ++id)
-    if (counts_[id]) count(counts_of(out, table_.field_of(id)), table_.text_of(id), counts_[id]);
+    if (counts_[id]) count(counts_of(out, table_->field_of(id)), table_->text_of(id), counts_[id]);
   return out;
 }
 

@@ -36,19 +36,20 @@ class FacetTable {
 
 // Counts the facets of the matches Xapian shows it: from the tier's FacetTable when the
 // search runs on the tier alone, from each match's value when an overlay (the full copies
-// of unlocked pages) is added to it.
+// of unlocked pages) is added to it. Over several databases Xapian hands a spy each
+// database's own document ids, with no word of which database a document is from, so a
+// table can serve single tiers only.
 class FacetCounter : public Xapian::MatchSpy {
  public:
-  // `databases`: how many databases the search runs over, the tier being the first.
-  FacetCounter(const FacetTable& table, Xapian::doccount databases);
+  // `table`: the tier's table when the search runs on the tier alone, else null.
+  explicit FacetCounter(const FacetTable* table);
   void operator()(const Xapian::Document& doc, double weight) override;
 
   // The counts so far, by value.
   Facets facets() const;
 
  private:
-  const FacetTable& table_;
-  Xapian::doccount databases_;
+  const FacetTable* table_;
   std::vector<std::size_t> counts_;  // by value id
   Facets others_;                    // counted from values
   std::size_t matches_ = 0;

@@ -20,6 +20,10 @@ bool has_member_text(const Xapian::Document& full_copy) {
 
 }  // namespace
 
+const FacetTable* SearchScope::facet_table() const {
+  return databases == 1 ? &generation->facet_table(*tier) : nullptr;
+}
+
 Xapian::Query SearchScope::restrict(const Xapian::Query& query) const {
   if (hidden.empty()) return query;
   return Xapian::Query(Xapian::Query::OP_AND_NOT, query, hidden);

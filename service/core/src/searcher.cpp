@@ -75,7 +75,7 @@ SearchResponse Searcher::search_in(const SearchScope& scope, const SearchRequest
   Xapian::doccount check_at_least = request.offset + request.limit + 100;
   std::optional<FacetCounter> counter;
   if (request.facets) {
-    counter.emplace(scope.facet_table(), scope.databases);
+    counter.emplace(scope.facet_table());
     enquire.add_matchspy(&*counter);
     check_at_least = std::max<Xapian::doccount>(check_at_least, kFacetSample);
   }

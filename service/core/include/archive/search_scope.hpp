@@ -25,8 +25,9 @@ struct SearchScope {
   // Restricts `query` to what this scope may show.
   Xapian::Query restrict(const Xapian::Query& query) const;
 
-  // The facet values of the tier's documents (read once per generation).
-  const FacetTable& facet_table() const { return generation->facet_table(*tier); }
+  // The facet values of the tier's documents (read once per generation) when the search
+  // runs on the tier alone; null with an overlay, whose documents the table does not hold.
+  const FacetTable* facet_table() const;
 };
 
 // Public callers: the public tier. Members and editors: the full tier. A public caller
