@@ -56,6 +56,19 @@ TEST(BestExtract, AProbeMustStartAWordAndCaseDoesNotMatter) {
   EXPECT_FALSE(has(passage, "device")) << passage;
 }
 
+// Probes are looked for 16 bytes at a time where the processor allows, and byte by byte in
+// the last few bytes: both find any case, and only where a word starts.
+TEST(BestExtract, FindsAProbeInAnyCaseUpToTheLastByte) {
+  for (std::string tail : {"kNeE", "x kNeE", "KNEE.", "Knee and more words after it."}) {
+    auto text = filler(300) + tail;
+    auto extract = best_extract(text, {"knee"});
+    EXPECT_TRUE(has(extract, tail.substr(tail.find_first_of("kK")))) << tail;
+    EXPECT_EQ(extract.data() + extract.size(), text.data() + text.size()) << tail;
+  }
+  auto text = filler(300) + "xknee " + filler(300);
+  EXPECT_EQ(best_extract(text, {"knee"}).data(), text.data());  // not a word start: the opening
+}
+
 TEST(BestExtract, WithoutAProbeItIsTheOpening) {
   auto text = filler(500);
   auto passage = best_extract(text, {"absent"});

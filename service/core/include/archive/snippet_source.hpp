@@ -45,7 +45,6 @@ class SnippetSource {
   std::vector<std::string> words_, stems_;  // the query's plain words and its stems
   std::vector<std::string> prefixes_;
   std::vector<std::string> probes_;
-  std::vector<std::pair<std::string, std::size_t>> forms_;  // probes as written, found by find
   Xapian::Stem stemmer_{"english"};  // one source per page: never shared by threads
 };
 
