@@ -125,16 +125,6 @@ TEST_F(QueryBuilderTest, BrokenSyntaxNeverThrowsAndKeepsTheWords) {
   }
 }
 
-// Wildcards list no terms, so the words they start are reported for snippets to mark.
-TEST_F(QueryBuilderTest, ReportsThePrefixesItExpands) {
-  using Prefixes = std::vector<std::string>;
-  EXPECT_EQ(parse_query("Trig* pain").prefixes, Prefixes{"trig"});
-  EXPECT_EQ(parse_query("pain stre").prefixes, Prefixes{});
-  EXPECT_EQ(parse_query("pain stre", true).prefixes, Prefixes{"stre"});
-  EXPECT_EQ(parse_query("pain stre ", true).prefixes, Prefixes{});  // finished: a space follows
-  EXPECT_EQ(parse_query("ice* he", true).prefixes, (Prefixes{"ice", "he"}));
-}
-
 TEST_F(QueryBuilderTest, InputWithNoWordsAtAllNeverThrows) {
   for (std::string text : {"(((", "-", "+", "*", "\"", ")", "NOT", "AND", "OR", "", "   "}) {
     SCOPED_TRACE(text);

@@ -69,6 +69,18 @@ TEST(BestExtract, FindsAProbeInAnyCaseUpToTheLastByte) {
   EXPECT_EQ(best_extract(text, {"knee"}).data(), text.data());  // not a word start: the opening
 }
 
+TEST(BestExtract, ALongWordBeforeTheHitDoesNotPushItOut) {
+  auto text = filler(100) + std::string(300, 'a') + " knee " + filler(100);
+  EXPECT_TRUE(has(best_extract(text, {"knee"}), "knee filler0")) << best_extract(text, {"knee"});
+}
+
+TEST(BestExtract, AHitNearTheEndStillGetsAFullExtract) {
+  auto text = filler(300) + "knee.";
+  auto extract = best_extract(text, {"knee"});
+  EXPECT_TRUE(extract.ends_with("knee.")) << extract;
+  EXPECT_GE(extract.size(), kSnippetLength - kSnippetLength / 5) << extract;
+}
+
 TEST(BestExtract, WithoutAProbeItIsTheOpening) {
   auto text = filler(500);
   auto passage = best_extract(text, {"absent"});
@@ -153,10 +165,57 @@ TEST_F(SnippetSourceTest, PrefixesMarkTheWordsTheyStart) {
             "<mark>Knee</mark> <mark>stretches</mark> and <mark>stress</mark>, not restraint.");
 }
 
+TEST_F(SnippetSourceTest, WordsJoinedAsTheTermGeneratorJoinsThemMatchWhole) {
+  EXPECT_EQ(source_for("o'brien").snippet("Ask O'Brien or O\xE2\x80\x99"
+                                          "Brien.",
+                                          ""),
+            "Ask <mark>O'Brien</mark> or <mark>O\xE2\x80\x99"
+            "Brien</mark>.");
+  EXPECT_EQ(source_for("at&t").snippet("Call AT&T & them.", ""),
+            "Call <mark>AT&amp;T</mark> &amp; them.");
+  EXPECT_EQ(source_for("3.5").snippet("Take 3.5 mg, not 3 or 5.", ""),
+            "Take <mark>3.5</mark> mg, not 3 or 5.");
+}
+
+TEST_F(SnippetSourceTest, StemsThatDropALetterStillMatch) {
+  // "writing" stems to "write", which "writing" does not start with.
+  EXPECT_EQ(source_for("writing").snippet("Writing and writes; a writer.", ""),
+            "<mark>Writing</mark> and <mark>writes</mark>; a writer.");
+  EXPECT_EQ(source_for("injuries").snippet("One injury, two injuries.", ""),
+            "One <mark>injury</mark>, two <mark>injuries</mark>.");
+}
+
+TEST_F(SnippetSourceTest, WhiteSpaceAroundTheTextIsNoCut) {
+  auto out = source_for("ice").snippet("", layout::join_texts({"\n\n  Ice " + filler(100) + "\n"}));
+  EXPECT_TRUE(out.starts_with("<mark>Ice</mark> filler0")) << out;
+  EXPECT_EQ(source_for("ice").snippet(" \n ", layout::join_texts({"\t"})), "");
+}
+
 TEST_F(SnippetSourceTest, NumbersMatchAndParagraphsBecomeSpaces) {
   auto out =
       source_for("2019").snippet("Trials.", layout::join_texts({"In 2019\n\nmore.", "End."}));
   EXPECT_EQ(out, "Trials. In <mark>2019</mark> more. End.");
+}
+
+TEST(WildcardsOf, ListsThePatternsOfEveryWildcard) {
+  Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  Xapian::QueryParser parser;
+  parser.set_database(db);
+  parser.add_prefix("title", "S");
+  using Patterns = std::vector<std::string>;
+  auto wildcards = [&](const char* text, unsigned flags) {
+    return wildcards_of(parser.parse_query(text, flags));
+  };
+  auto wildcard = Xapian::QueryParser::FLAG_WILDCARD, partial = Xapian::QueryParser::FLAG_PARTIAL;
+  EXPECT_EQ(wildcards("knee str* title:ten*", wildcard), (Patterns{"str", "Sten"}));
+  EXPECT_EQ(wildcards("knee children's", partial), Patterns{"children's"});
+  EXPECT_EQ(wildcards("knee children's ", partial), Patterns{});  // a space: a whole word
+  EXPECT_EQ(wildcards("knee", 0), Patterns{});
+}
+
+TEST_F(SnippetSourceTest, FieldWildcardsMarkNothingInTheText) {
+  EXPECT_EQ(SnippetSource({}, {"Sstre", "stre"}).snippet("Stress.", ""), "<mark>Stress</mark>.");
+  EXPECT_EQ(SnippetSource({}, {"Sstre"}).snippet("Stress.", ""), "Stress.");
 }
 
 TEST_F(SnippetSourceTest, AWordLongerThanTheExtractIsCutBetweenCharacters) {

@@ -35,29 +35,10 @@ Xapian::Query term_query(std::string_view prefix, const std::string& value) {
   return Xapian::Query(std::string(prefix) + value);
 }
 
-// A byte of a word as QueryParser reads it: an ASCII letter or digit, or part of a
-// UTF-8 character.
-bool is_word_byte(unsigned char c) { return std::isalnum(c) || c >= 0x80; }
-
 // Keeps letters, digits and spaces: the last resort for input no grammar accepts.
 std::string words_only(const std::string& text) {
   std::string out;
   for (char c : text) out += is_word_byte(c) ? c : ' ';
-  return out;
-}
-
-// See ParsedQuery::prefixes. QueryParser treats the last word as partial unless white
-// space follows it.
-std::vector<std::string> expanded_prefixes(std::string_view text, bool wildcards, bool partial) {
-  std::vector<std::string> out;
-  for (std::size_t i = 0; i < text.size();) {
-    auto j = i;
-    while (j < text.size() && is_word_byte(text[j])) ++j;
-    bool expanded =
-        (wildcards && j < text.size() && text[j] == '*') || (partial && j == text.size());
-    if (j > i && expanded) out.emplace_back(text.substr(i, j - i));
-    i = std::max(j, i + 1);
-  }
   return out;
 }
 
@@ -67,35 +48,6 @@ Xapian::Query match_all() { return Xapian::Query(std::string()); }
 
 bool is_stopword(const std::string& word) {
   return std::find(kStopwords.begin(), kStopwords.end(), word) != kStopwords.end();
-}
-
-Utf8Char utf8_char_at(std::string_view text, std::size_t at) {
-  auto c = static_cast<unsigned char>(text[at]);
-  std::size_t len = c < 0x80           ? 1
-                    : (c >> 5) == 0x6  ? 2
-                    : (c >> 4) == 0xE  ? 3
-                    : (c >> 3) == 0x1E ? 4
-                                       : 0;
-  if (len == 0 || at + len > text.size()) return {};
-  char32_t cp = len == 1 ? c : c & (0x7F >> len);
-  for (std::size_t k = 1; k < len; ++k) {
-    auto cc = static_cast<unsigned char>(text[at + k]);
-    if ((cc & 0xC0) != 0x80) return {};
-    cp = (cp << 6) | (cc & 0x3F);
-  }
-  // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
-  static constexpr char32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return {};
-  return {cp, len};
-}
-
-bool is_valid_utf8(std::string_view text) {
-  for (std::size_t i = 0; i < text.size();) {
-    auto size = utf8_char_at(text, i).size;
-    if (size == 0) return false;
-    i += size;
-  }
-  return true;
 }
 
 std::string correct_spelling(const std::string& text, const Xapian::Database& db, bool partial) {
@@ -201,7 +153,6 @@ ParsedQuery QueryBuilder::parse(const std::string& raw, const Xapian::Database& 
         std::pair{extra, words_only(text)}}) {
     try {
       out.query = parser.parse_query(input, flags);
-      out.prefixes = expanded_prefixes(input, flags & QP::FLAG_WILDCARD, partial);
       break;
     } catch (const Xapian::QueryParserError&) {
       continue;

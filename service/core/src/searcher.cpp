@@ -84,7 +84,7 @@ SearchResponse Searcher::search_in(const SearchScope& scope, const SearchRequest
   if (counter) response.facets = counter->facets();
   std::optional<SnippetSource> snippets;
   // Marks what the caller typed, not the feedback terms.
-  if (request.snippets) snippets.emplace(terms_of(query), parsed.prefixes);
+  if (request.snippets) snippets.emplace(terms_of(query), wildcards_of(query));
   for (auto it = mset.begin(); it != mset.end(); ++it)
     response.results.push_back(make_hit(it.get_document(), snippets ? &*snippets : nullptr));
   return response;

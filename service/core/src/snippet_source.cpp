@@ -1,13 +1,15 @@
 #include "archive/snippet_source.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <tuple>
 
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
 
 #include "archive/layout.hpp"
-#include "archive/query_builder.hpp"
+#include "archive/text.hpp"
 
 namespace archive {
 namespace {
@@ -16,11 +18,15 @@ constexpr std::size_t kMaxProbes = 32;
 constexpr std::size_t kLead = kSnippetLength / 5;  // context kept before the best hit
 constexpr std::string_view kParagraphBreak = "\n\n";
 constexpr std::string_view kEllipsis = "…";
+constexpr std::string_view kClosing = ".,;:!?)]}";
+constexpr std::string_view kRightQuote = "\xE2\x80\x99";  // U+2019, an apostrophe in prose
 
-// A letter, a digit or part of a UTF-8 character; inline, as it runs for every byte.
-bool is_word_byte(unsigned char c) {
-  auto lower = c | 0x20;
-  return (c >= '0' && c <= '9') || (lower >= 'a' && lower <= 'z') || c >= 0x80;
+char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool is_space(char c) { return static_cast<unsigned char>(c) <= ' '; }
+
+bool is_digit(std::string_view text, std::size_t at) {
+  return at < text.size() && std::isdigit(static_cast<unsigned char>(text[at]));
 }
 
 // The size of the character at text[at] and whether it belongs to a word: ASCII letters
@@ -33,11 +39,50 @@ std::pair<std::size_t, bool> char_at(std::string_view text, std::size_t at) {
   return {ch.size, Xapian::Unicode::is_wordchar(ch.code)};
 }
 
-// The end of the run of word (or non-word) characters from `at`, at most `end`.
-std::size_t run_end(std::string_view text, std::size_t at, std::size_t end, bool word) {
+bool word_char_at(std::string_view text, std::size_t at) {
+  return at < text.size() && char_at(text, at).second;
+}
+
+// The size of a character that joins two word characters into one word as Xapian's term
+// generator reads it ("don't", "AT&T", "O’Brien", "3.5", "1,000"); 0 for any other.
+std::size_t infix_at(std::string_view text, std::size_t at) {
+  auto c = text[at];
+  if (c == '\'' || c == '&') return word_char_at(text, at + 1) ? 1 : 0;
+  if (c == '.' || c == ',') return is_digit(text, at - 1) && is_digit(text, at + 1) ? 1 : 0;
+  if (text.substr(at).starts_with(kRightQuote))
+    return word_char_at(text, at + kRightQuote.size()) ? kRightQuote.size() : 0;
+  return 0;
+}
+
+// `word` with each U+2019 made an ASCII apostrophe, as the term generator files words:
+// "O’Brien" as "o'brien".
+std::string with_apostrophes(std::string_view word) {
+  std::string out;
+  for (std::size_t at = 0; at < word.size();) {
+    bool quote = word.substr(at).starts_with(kRightQuote);
+    out += quote ? '\'' : word[at];
+    at += quote ? kRightQuote.size() : 1;
+  }
+  return out;
+}
+
+// The end of the word starting at `at` (`at` itself when none starts there), at most `end`.
+std::size_t word_end(std::string_view text, std::size_t at, std::size_t end) {
+  auto start = at;
   while (at < end) {
     auto [size, is_word] = char_at(text, at);
-    if (is_word != word) break;
+    if (!is_word) size = at > start ? infix_at(text, at) : 0;
+    if (size == 0) break;
+    at += size;
+  }
+  return std::min(at, end);
+}
+
+// The end of the gap between words starting at `at`, at most `end`.
+std::size_t gap_end(std::string_view text, std::size_t at, std::size_t end) {
+  while (at < end) {
+    auto [size, is_word] = char_at(text, at);
+    if (is_word) break;
     at += size;
   }
   return std::min(at, end);
@@ -50,17 +95,21 @@ bool starts_word(std::string_view text, std::size_t at) {
   return !char_at(text, before).second;
 }
 
-char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+// A term of the text itself: not a field's or a filter's, whose prefixes are capitals.
+bool is_plain(std::string_view term) {
+  auto first = term.empty() ? 'A' : static_cast<unsigned char>(term[0]);
+  return std::islower(first) || std::isdigit(first) || first >= 0x80;
+}
 
-// The lower-case start every form of a term's word shares: "Zinjuri" (injury, injuries)
-// gives "injur". English stems keep the word's start, except a final y turned i.
-std::string probe_of(std::string_view word) {
-  if (word.size() > 1 && word[0] == 'Z') word.remove_prefix(1);
-  auto first = word.empty() ? 'A' : static_cast<unsigned char>(word[0]);
-  if (!(std::islower(first) || std::isdigit(first) || first >= 0x80))
-    return {};  // a prefixed term: a field or a filter, not words of the text
-  if (word.size() > 3 && word.back() == 'i') word.remove_suffix(1);
-  return std::string(word);
+// The lower-case start every written form of a term's word shares. English stems keep
+// the word's start, but for a final y written i ("Zinjuri": injury, injuries) or e dropped
+// ("Zwrite": writing), so the stem's last letter is left out then.
+std::string probe_of(std::string_view term) {
+  if (term.size() > 1 && term[0] == 'Z') term.remove_prefix(1);
+  if (!is_plain(term)) return {};
+  if (term.size() > 2 && (term.back() == 'i' || term.back() == 'e' || term.back() == 'y'))
+    term.remove_suffix(1);
+  return std::string(term);
 }
 
 struct ProbeHit {
@@ -132,41 +181,46 @@ std::vector<ProbeHit> probe_hits(std::string_view text, const std::vector<std::s
   return hits;
 }
 
-// The end of a cut at or before `end`: between words, or failing that (one word longer
-// than the extract) between UTF-8 characters.
-std::size_t cut_before(std::string_view text, std::size_t begin, std::size_t end) {
-  if (end >= text.size()) return text.size();
-  auto at = end;
-  while (at > begin && is_word_byte(text[at]) && is_word_byte(text[at - 1])) --at;
-  if (at > begin) return at;
-  while (end > begin && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return end;
+// A place near `at` to cut `text`, at or before it (or after, `forward`): between words
+// when that is at most kLead bytes away, else between characters at `at` (a long word, or
+// text written without spaces, is cut inside).
+std::size_t cut_near(std::string_view text, std::size_t at, bool forward) {
+  if (at >= text.size()) return text.size();
+  auto between_words = [&](std::size_t i) {
+    return i == 0 || i == text.size() || !is_word_byte(text[i]) || !is_word_byte(text[i - 1]);
+  };
+  for (std::size_t moved = 0; moved <= kLead && (forward || moved <= at); ++moved) {
+    auto i = forward ? std::min(at + moved, text.size()) : at - moved;
+    if (between_words(i)) return i;
+  }
+  while (at > 0 && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) --at;
+  return at;
 }
 
 // The byte range of `text` an extract shows: kSnippetLength bytes or fewer, a little
-// before the place where the most different probes start words; the opening when no
-// probe occurs.
+// before the place where the most different probes start words (a full extract when that
+// is near the end); the opening when no probe occurs.
 std::pair<std::size_t, std::size_t> extract_of(std::string_view text,
                                                const std::vector<std::string>& probes) {
+  if (text.size() <= kSnippetLength) return {0, text.size()};
   std::size_t begin = 0;
-  if (text.size() > kSnippetLength) {
-    auto hits = probe_hits(text, probes);
-    if (!hits.empty()) {
-      auto at = densest_window(hits, probes.size());
-      begin = at > kLead ? at - kLead : 0;
-    }
-    // Start a word, so never inside a UTF-8 character (its bytes count as a word's).
-    while (begin > 0 && is_word_byte(text[begin]) && is_word_byte(text[begin - 1])) --begin;
-    while (begin < text.size() && static_cast<unsigned char>(text[begin]) <= ' ') ++begin;
+  auto hits = probe_hits(text, probes);
+  if (!hits.empty()) {
+    auto at = densest_window(hits, probes.size());
+    begin = std::min(at > kLead ? at - kLead : 0, text.size() - kSnippetLength);
+    begin = cut_near(text, begin, true);
+    // Not with the end of the sentence before.
+    while (begin < text.size() &&
+           (is_space(text[begin]) || kClosing.find(text[begin]) != kClosing.npos))
+      ++begin;
   }
-  return {begin, cut_before(text, begin, begin + kSnippetLength)};
+  return {begin, cut_near(text, begin + kSnippetLength, false)};
 }
 
-// Appends text between words HTML-escaped, each run of white space or control characters
-// as one space.
-void append_escaped(std::string& out, std::string_view text) {
+// Appends `text` HTML-escaped, each run of white space or control characters as one space.
+void append_html(std::string& out, std::string_view text) {
   for (char c : text) {
-    if (static_cast<unsigned char>(c) <= ' ') {
+    if (is_space(c)) {
       if (!out.empty() && out.back() != ' ') out += ' ';
     } else if (c == '&') {
       out += "&amp;";
@@ -180,6 +234,12 @@ void append_escaped(std::string& out, std::string_view text) {
       out += c;
     }
   }
+}
+
+std::string_view trimmed(std::string_view text) {
+  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+  return text;
 }
 
 }  // namespace
@@ -203,31 +263,52 @@ std::vector<std::string> terms_of(const Xapian::Query& query) {
   return {query.get_unique_terms_begin(), query.get_unique_terms_end()};
 }
 
+std::vector<std::string> wildcards_of(const Xapian::Query& query) {
+  std::vector<std::string> out;
+  if (query.get_type() == Xapian::Query::OP_WILDCARD) {
+    // Xapian 1.4 has no getter for the pattern; a wildcard describes itself as
+    // "Query(WILDCARD <combiner> <pattern>)", and a pattern holds no space.
+    auto text = query.get_description();
+    auto start = text.rfind(' ') + 1;
+    out.push_back(text.substr(start, text.size() - 1 - start));
+  }
+  for (std::size_t i = 0; i < query.get_num_subqueries(); ++i)
+    for (auto& pattern : wildcards_of(query.get_subquery(i))) out.push_back(std::move(pattern));
+  return out;
+}
+
 SnippetSource::SnippetSource(const std::vector<std::string>& terms,
-                             std::vector<std::string> prefixes)
-    : prefixes_(std::move(prefixes)) {
+                             const std::vector<std::string>& prefixes) {
+  auto add_probe = [&](std::string probe) {
+    if (probes_.size() < kMaxProbes &&
+        std::find(probes_.begin(), probes_.end(), probe) == probes_.end())
+      probes_.push_back(std::move(probe));
+  };
   for (const auto& term : terms) {
-    if (term.size() > 1 && term[0] == 'Z')
+    auto probe = probe_of(term);
+    if (probe.empty()) continue;  // a field's or a filter's term
+    if (term[0] == 'Z')
       stems_.push_back(term.substr(1));
     else
       words_.push_back(term);
-    auto probe = probe_of(term);
-    if (!probe.empty() && probes_.size() < kMaxProbes &&
-        std::find(probes_.begin(), probes_.end(), probe) == probes_.end())
-      probes_.push_back(std::move(probe));
+    add_probe(std::move(probe));
   }
-  for (const auto& prefix : prefixes_)
-    if (!prefix.empty() && probes_.size() < kMaxProbes) probes_.push_back(prefix);
+  for (const auto& prefix : prefixes) {
+    if (!is_plain(prefix)) continue;
+    prefixes_.push_back(prefix);
+    add_probe(prefix);
+  }
 }
 
 bool SnippetSource::matches(std::string_view word) const {
   bool ascii = std::all_of(word.begin(), word.end(),
                            [](char c) { return static_cast<unsigned char>(c) < 0x80; });
   std::string lower(word);
-  if (ascii)
+  if (ascii) {
     for (auto& c : lower) c = ascii_lower(c);
-  else
-    lower = Xapian::Unicode::tolower(lower);
+  } else {
+    lower = with_apostrophes(Xapian::Unicode::tolower(lower));
+  }
   auto starts = [&](const std::string& start) { return lower.starts_with(start); };
   if (std::any_of(prefixes_.begin(), prefixes_.end(), starts)) return true;
   // Only a word starting with a probe can be a query word or stem to one; stemming is
@@ -238,20 +319,19 @@ bool SnippetSource::matches(std::string_view word) const {
 }
 
 std::string SnippetSource::snippet(std::string_view summary, std::string_view section_texts) const {
-  auto text = snippet_text(summary, section_texts);
+  auto full = snippet_text(summary, section_texts);
+  auto text = trimmed(full);
   auto [begin, end] = extract_of(text, probes_);
   std::string out;
   if (begin > 0) out += kEllipsis;
-  std::string_view view = text;
   for (auto at = begin; at < end;) {
-    auto word_end = run_end(view, at, end, true);
-    auto word = view.substr(at, word_end - at);
-    bool marked = !word.empty() && matches(word);
+    auto after_word = word_end(text, at, end);
+    bool marked = after_word > at && matches(text.substr(at, after_word - at));
     if (marked) out += "<mark>";
-    out += word;
+    append_html(out, text.substr(at, after_word - at));  // "AT&T" is a word too
     if (marked) out += "</mark>";
-    at = run_end(view, word_end, end, false);
-    append_escaped(out, view.substr(word_end, at - word_end));
+    at = gap_end(text, after_word, end);
+    append_html(out, text.substr(after_word, at - after_word));
   }
   while (out.ends_with(' ')) out.pop_back();
   if (end < text.size()) out += kEllipsis;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "archive/search_types.hpp"
+#include "archive/text.hpp"
 
 namespace archive {
 
@@ -20,9 +21,6 @@ struct QueryLimits {
 struct ParsedQuery {
   Xapian::Query query;
   std::string corrected;  // spelling suggestion, empty when none
-  // The starts of the words the query expands, lower-case: each "word*", and while typing
-  // the unfinished last word. The query holds them only as wildcards, which list no terms.
-  std::vector<std::string> prefixes;
 };
 
 class QueryBuilder {
@@ -48,16 +46,6 @@ class QueryBuilder {
 // A fresh query matching every document. Never copy Xapian::Query::MatchAll across
 // threads: Xapian's reference counts are not atomic, and the shared static gets corrupted.
 Xapian::Query match_all();
-
-// The character at text[at]: its code point and size in bytes; size 0 when the bytes
-// there are not UTF-8 (cut short, overlong, a surrogate, past U+10FFFF).
-struct Utf8Char {
-  char32_t code = 0;
-  std::size_t size = 0;
-};
-Utf8Char utf8_char_at(std::string_view text, std::size_t at);
-
-bool is_valid_utf8(std::string_view text);
 
 // True for the common English words ignored at query time and in related-term choice.
 bool is_stopword(const std::string& word);

@@ -30,10 +30,12 @@ class SnippetSource {
  public:
   // `terms`: the query's terms, most important first: plain words match as they are,
   // Z-prefixed stems any word with that stem; other prefixed terms are fields and
-  // filters, ignored. `prefixes` (lower-case) mark every word they start: the query's
-  // wildcards and unfinished last word (ParsedQuery::prefixes).
+  // filters, ignored. `prefixes` mark every word they start: the query's wildcards and,
+  // while typing, its unfinished last word (wildcards_of()).
   explicit SnippetSource(const std::vector<std::string>& terms,
-                         std::vector<std::string> prefixes = {});
+                         const std::vector<std::string>& prefixes = {});
+  SnippetSource(const SnippetSource&) = delete;  // its stemmer is not to be shared
+  SnippetSource& operator=(const SnippetSource&) = delete;
 
   // A highlighted extract (HTML-escaped, matches in <mark>) of about kSnippetLength
   // bytes from the document's summary and section texts, "…" where text is left out.
@@ -44,11 +46,15 @@ class SnippetSource {
 
   std::vector<std::string> words_, stems_;  // the query's plain words and its stems
   std::vector<std::string> prefixes_;
-  std::vector<std::string> probes_;
+  std::vector<std::string> probes_;  // what a matching word starts with, lower-case
   Xapian::Stem stemmer_{"english"};  // one source per page: never shared by threads
 };
 
 // The unique terms of `query`, as SnippetSource takes them.
 std::vector<std::string> terms_of(const Xapian::Query& query);
+
+// The patterns of the wildcards in `query` ("stre" for stre*, and the last word of a
+// partial query), which list no terms until a match expands them.
+std::vector<std::string> wildcards_of(const Xapian::Query& query);
 
 }  // namespace archive
