@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <xapian.h>
 
+#include <random>
+
 #include "archive/layout.hpp"
 #include "archive/query_builder.hpp"
 
@@ -216,6 +218,61 @@ TEST(WildcardsOf, ListsThePatternsOfEveryWildcard) {
 TEST_F(SnippetSourceTest, FieldWildcardsMarkNothingInTheText) {
   EXPECT_EQ(SnippetSource({}, {"Sstre", "stre"}).snippet("Stress.", ""), "<mark>Stress</mark>.");
   EXPECT_EQ(SnippetSource({}, {"Sstre"}).snippet("Stress.", ""), "Stress.");
+}
+
+// Any text, valid UTF-8 or not: a bounded snippet, valid UTF-8 when the text is, and no
+// markup but the marks.
+TEST_F(SnippetSourceTest, RandomTextGivesABoundedEscapedSnippet) {
+  const std::vector<std::string> pieces = {"knee",
+                                           "Knee",
+                                           "KNEE",
+                                           "kneel",
+                                           "ice",
+                                           "3",
+                                           ".",
+                                           ",",
+                                           "5",
+                                           " ",
+                                           "  ",
+                                           "\n\n",
+                                           "'",
+                                           "&",
+                                           "<",
+                                           ">",
+                                           "\"",
+                                           "\xE2\x80\x99",
+                                           "\xE2\x80\x94",
+                                           "\xC3\xA9",
+                                           "\xE6\xB0\xB4",
+                                           "\xF0\x9F\x98\x80",
+                                           "\x1E",
+                                           "\xFF",
+                                           "\xC3",
+                                           "a"};
+  auto source = source_for("knee ice 3.5 o'neil", {"kn", "\xC3\xA9"});
+  std::mt19937 random(7);
+  for (int round = 0; round < 2000; ++round) {
+    std::string text;
+    auto length = random() % 400;
+    while (text.size() < length) text += pieces[random() % pieces.size()];
+    auto out = source.snippet(text, "");
+    SCOPED_TRACE(text);
+    EXPECT_LE(out.size(), 6 * kSnippetLength) << out;  // escapes and marks included
+    if (is_valid_utf8(text)) {
+      EXPECT_TRUE(is_valid_utf8(out)) << out;
+    }
+    std::string bare = out;
+    for (std::string tag : {"<mark>", "</mark>"})
+      for (auto at = bare.find(tag); at != bare.npos; at = bare.find(tag))
+        bare.erase(at, tag.size());
+    EXPECT_EQ(bare.find_first_of("<>\"\x1E\n"), std::string::npos) << out;
+    for (auto at = bare.find('&'); at != bare.npos; at = bare.find('&', at + 1)) {
+      auto entity = bare.substr(at, 6);
+      EXPECT_TRUE(entity.starts_with("&amp;") || entity.starts_with("&lt;") ||
+                  entity.starts_with("&gt;") || entity.starts_with("&quot;"))
+          << out;
+    }
+  }
 }
 
 TEST_F(SnippetSourceTest, AWordLongerThanTheExtractIsCutBetweenCharacters) {
