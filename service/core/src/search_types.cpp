@@ -4,22 +4,41 @@
 #include <nlohmann/json.hpp>
 
 #include "archive/entitlement.hpp"
+#include "json_writer.hpp"
 
 namespace archive {
 namespace {
 
 // The kFacetValues most frequent, then by value: one order for identical inputs.
-nlohmann::ordered_json facet_list(const Facets::Counts& counts) {
+void write(JsonWriter& out, const Facets::Counts& counts) {
   std::vector<std::pair<std::string_view, std::size_t>> items(counts.begin(), counts.end());
   auto shown = std::min(items.size(), kFacetValues);
   std::partial_sort(items.begin(), items.begin() + shown, items.end(),
                     [](const auto& a, const auto& b) {
                       return a.second != b.second ? a.second > b.second : a.first < b.first;
                     });
-  items.resize(shown);
-  auto out = nlohmann::ordered_json::array();
-  for (const auto& [value, count] : items) out.push_back({{"value", value}, {"count", count}});
-  return out;
+  out.begin_array();
+  for (std::size_t i = 0; i < shown; ++i)
+    out.begin_object()
+        .key("value")
+        .value(items[i].first)
+        .key("count")
+        .value(items[i].second)
+        .end_object();
+  out.end_array();
+}
+
+void write(JsonWriter& out, const SearchHit& hit) {
+  out.begin_object();
+  out.key("id").value(hit.id).key("url").value(hit.url).key("title").value(hit.title);
+  out.key("kind").value(hit.kind).key("access").value(hit.access).key("published");
+  if (hit.published)
+    out.value(*hit.published);
+  else
+    out.null();
+  out.key("tags").begin_array();
+  for (const auto& tag : hit.tags) out.value(tag);
+  out.end_array().key("snippet").value(hit.snippet).end_object();
 }
 
 }  // namespace
@@ -32,15 +51,9 @@ CallerTier parse_caller_tier(const std::string& name) {
 }
 
 nlohmann::ordered_json to_json(const SearchHit& hit) {
-  return {{"id", hit.id},
-          {"url", hit.url},
-          {"title", hit.title},
-          {"kind", hit.kind},
-          {"access", hit.access},
-          {"published", hit.published ? nlohmann::ordered_json(*hit.published)
-                                      : nlohmann::ordered_json(nullptr)},
-          {"tags", hit.tags},
-          {"snippet", hit.snippet}};
+  JsonWriter out;
+  write(out, hit);
+  return nlohmann::ordered_json::parse(out.take());
 }
 
 nlohmann::ordered_json to_json(const RelatedResponse& r) {
@@ -89,19 +102,26 @@ nlohmann::ordered_json to_json(const SuggestResponse& r) {
           {"took_ms", r.took_ms}};
 }
 
+std::string json_text(const SearchResponse& r) {
+  JsonWriter out;
+  out.begin_object().key("query").value(r.query).key("total_estimate").value(r.total_estimate);
+  out.key("offset").value(r.offset).key("limit").value(r.limit);
+  out.key("corrected_query").value(r.corrected_query).key("results").begin_array();
+  for (const auto& hit : r.results) write(out, hit);
+  out.end_array();
+  if (r.facets) {
+    out.key("facets").begin_object().key("matches").value(r.facets->matches);
+    write(out.key("tag"), r.facets->tag);
+    write(out.key("kind"), r.facets->kind);
+    write(out.key("year"), r.facets->year);
+    out.end_object();
+  }
+  out.key("took_ms").value(r.took_ms).end_object();
+  return out.take();
+}
+
 nlohmann::ordered_json to_json(const SearchResponse& r) {
-  auto results = nlohmann::ordered_json::array();
-  for (const auto& hit : r.results) results.push_back(to_json(hit));
-  nlohmann::ordered_json out = {
-      {"query", r.query}, {"total_estimate", r.total_estimate},   {"offset", r.offset},
-      {"limit", r.limit}, {"corrected_query", r.corrected_query}, {"results", std::move(results)}};
-  if (r.facets)
-    out["facets"] = {{"matches", r.facets->matches},
-                     {"tag", facet_list(r.facets->tag)},
-                     {"kind", facet_list(r.facets->kind)},
-                     {"year", facet_list(r.facets->year)}};
-  out["took_ms"] = r.took_ms;
-  return out;
+  return nlohmann::ordered_json::parse(json_text(r));
 }
 
 }  // namespace archive

@@ -30,10 +30,14 @@ struct HttpError {
   std::string message;
 };
 
-void send_json(httplib::Response& res, int status, const Json& body) {
+void send_json(httplib::Response& res, int status, std::string body) {
   res.status = status;
+  res.set_content(std::move(body), "application/json");
+}
+
+void send_json(httplib::Response& res, int status, const Json& body) {
   // Replace, not throw, on invalid UTF-8: a message may quote what the client sent.
-  res.set_content(body.dump(-1, ' ', false, Json::error_handler_t::replace), "application/json");
+  send_json(res, status, body.dump(-1, ' ', false, Json::error_handler_t::replace));
 }
 
 void send_error(httplib::Response& res, const HttpError& e) {
@@ -231,7 +235,7 @@ void HttpService::Impl::routes() {
                auto request = search_request_from(RequestParams(req.params));
                auto response = pool.local().search(request, who);
                result_count = static_cast<long>(response.results.size());
-               send_json(res, 200, to_json(response));
+               send_json(res, 200, json_text(response));
              }));
   server.Get(
       "/v1/suggest",

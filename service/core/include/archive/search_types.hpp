@@ -127,5 +127,7 @@ nlohmann::ordered_json to_json(const RelatedResponse& response);
 nlohmann::ordered_json to_json(const ArticleView& article);
 nlohmann::ordered_json to_json(const SuggestResponse& response);
 nlohmann::ordered_json to_json(const SearchResponse& response);
+// The same document as to_json(), written straight to text: the search box's hot path.
+std::string json_text(const SearchResponse& response);
 
 }  // namespace archive
