@@ -349,6 +349,10 @@ TEST_F(HttpApi, AKnownPathAskedWithAnotherMethodIs405) {
   // Unknown paths stay 404, whatever the method; so do paths no route's pattern fits.
   expect_error(http.post("/v1/nothing", "{}"), 404, "not_found");
   expect_error(http.get("/v1/articles/a/b/c"), 404, "not_found");
+  expect_error(http.post("/v1/articles/a/b", "{}"), 404, "not_found");
+  expect_error(http.post("/v1/articles/", "{}"), 404, "not_found");
+  expect_error(http.post(std::string("/v1/articles/") + ids::kPublic + "/related", "{}"), 405,
+               "method_not_allowed");
 }
 
 TEST_F(HttpApi, InvalidUtf8OutsideTheQueryIsAFourHundredNotAFiveHundred) {

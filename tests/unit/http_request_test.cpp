@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "archive/query_builder.hpp"
+#include "archive/text.hpp"
 #include "archive/token_verifier.hpp"
 #include "request_params.hpp"
 

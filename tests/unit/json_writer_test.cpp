@@ -43,10 +43,11 @@ TEST(JsonWriter, BytesThatAreNotUtf8BecomeReplacementCharacters) {
             "b\xEF\xBF\xBD");
 }
 
-TEST(JsonWriter, NumbersThatJsonCannotSayAreNull) {
+TEST(JsonWriter, NumbersReadBackAsTheSameType) {
   JsonWriter out;
-  out.begin_array().value(std::numeric_limits<double>::quiet_NaN()).value(0.25).end_array();
-  EXPECT_EQ(out.take(), "[null,0.25]");
+  out.begin_array().value(std::numeric_limits<double>::quiet_NaN()).value(0.25).value(3.0);
+  out.value(1e20).end_array();
+  EXPECT_EQ(out.take(), "[null,0.25,3.0,1e+20]");
 }
 
 TEST(JsonText, WritesTheWholeSearchResponse) {

@@ -8,6 +8,7 @@
 
 #include "archive/document_builder.hpp"
 #include "archive/search_types.hpp"
+#include "archive/text.hpp"
 #include "test_support.hpp"
 
 namespace archive {

@@ -6,7 +6,7 @@
 #include <random>
 
 #include "archive/layout.hpp"
-#include "archive/query_builder.hpp"
+#include "archive/text.hpp"
 
 namespace archive {
 namespace {

@@ -119,8 +119,10 @@ JsonWriter& JsonWriter::value(double number) {
   if (!std::isfinite(number)) return null();  // JSON has no NaN or infinity
   before_value();
   char buffer[32];
-  auto end = std::to_chars(buffer, buffer + sizeof buffer, number).ptr;
-  out_.append(buffer, end);
+  std::string_view text(buffer, std::to_chars(buffer, buffer + sizeof buffer, number).ptr);
+  out_ += text;
+  // A whole number keeps its ".0", as nlohmann writes it: the same type read back.
+  if (text.find_first_of(".e") == text.npos) out_ += ".0";
   return *this;
 }
 

@@ -19,7 +19,7 @@ class JsonWriter {
   JsonWriter& key(std::string_view name);
   // Strings are escaped as JSON requires; bytes that are not UTF-8 become U+FFFD.
   JsonWriter& value(std::string_view text);
-  JsonWriter& value(const char* text) { return value(std::string_view(text)); }
+  JsonWriter& value(const char* text) { return text ? value(std::string_view(text)) : null(); }
   JsonWriter& value(std::size_t number);
   JsonWriter& value(double number);
   JsonWriter& null();

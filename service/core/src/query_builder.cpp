@@ -5,6 +5,7 @@
 
 #include "archive/document_builder.hpp"
 #include "archive/layout.hpp"
+#include "archive/text.hpp"
 
 namespace archive {
 namespace {

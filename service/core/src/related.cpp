@@ -5,6 +5,7 @@
 #include "archive/document_builder.hpp"
 #include "archive/layout.hpp"
 #include "archive/searcher.hpp"
+#include "archive/text.hpp"
 #include "hits.hpp"
 #include "ranking.hpp"
 

@@ -148,6 +148,7 @@ bool equals_ignoring_case(const char* text, std::string_view lower) {
 // CAPITALS: find() stops at every byte equal to the first, a common letter.
 template <typename Found>
 void find_ignoring_case(std::string_view text, std::string_view lower, Found found) {
+  if (lower.empty()) return;
   auto size = lower.size();
   std::size_t at = 0;
 #ifdef __SSE2__
@@ -157,7 +158,7 @@ void find_ignoring_case(std::string_view text, std::string_view lower, Found fou
   auto load = [&](std::size_t i) {
     return _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i)), bit);
   };
-  for (; size > 0 && at + size - 1 + 16 <= text.size(); at += 16) {
+  for (; at + size - 1 + 16 <= text.size(); at += 16) {
     auto both =
         _mm_and_si128(_mm_cmpeq_epi8(load(at), first), _mm_cmpeq_epi8(load(at + size - 1), last));
     for (auto mask = static_cast<unsigned>(_mm_movemask_epi8(both)); mask; mask &= mask - 1) {
@@ -166,7 +167,7 @@ void find_ignoring_case(std::string_view text, std::string_view lower, Found fou
     }
   }
 #endif
-  for (; size > 0 && at + size <= text.size(); ++at)
+  for (; at + size <= text.size(); ++at)
     if (equals_ignoring_case(text.data() + at, lower)) found(at);
 }
 

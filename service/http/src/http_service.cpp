@@ -44,21 +44,24 @@ void send_error(httplib::Response& res, const HttpError& e) {
   send_json(res, e.status, {{"error", {{"code", e.code}, {"message", e.message}}}});
 }
 
-// Routes as the metrics and the access log name them: no ids, no query strings.
+// Routes as the metrics and the access log name them: no ids, no query strings. A path
+// no route's pattern fits is "other".
 std::string route_of(const std::string& path) {
   if (path == "/" || path == "/app.js" || path == "/app.css") return "page";
   for (const char* fixed :
-       {"/v1/search", "/v1/suggest", "/v1/related", "/healthz", "/readyz", "/metrics"})
+       {"/v1/search", "/v1/suggest", "/v1/related", "/healthz", "/readyz", "/metrics",
+        "/v1/xref/broken", "/v1/xref/orphans", "/v1/xref/missing", "/v1/xref/check"})
     if (path == fixed) return fixed;
-  if (path.rfind("/v1/xref/", 0) == 0) {
-    for (const char* fixed :
-         {"/v1/xref/broken", "/v1/xref/orphans", "/v1/xref/missing", "/v1/xref/check"})
-      if (path == fixed) return fixed;
-    if (path.rfind("/v1/xref/backlinks/", 0) == 0) return "/v1/xref/backlinks/{id}";
-  }
-  if (path.rfind("/v1/articles/", 0) == 0)
-    return path.size() > 8 && path.ends_with("/related") ? "/v1/articles/{id}/related"
-                                                         : "/v1/articles/{id}";
+  // "<start><id><rest>" with the id one non-empty path segment, as the routes' patterns say.
+  auto id_then = [&](std::string_view start, std::string_view rest) {
+    std::string_view p = path;
+    if (p.size() <= start.size() + rest.size() || !p.starts_with(start) || !p.ends_with(rest))
+      return false;
+    return p.substr(start.size(), p.size() - start.size() - rest.size()).find('/') == p.npos;
+  };
+  if (id_then("/v1/xref/backlinks/", "")) return "/v1/xref/backlinks/{id}";
+  if (id_then("/v1/articles/", "")) return "/v1/articles/{id}";
+  if (id_then("/v1/articles/", "/related")) return "/v1/articles/{id}/related";
   return "other";
 }
 
@@ -77,6 +80,7 @@ bool allows(const std::string& methods, const std::string& method) {
 // pass from the pre-routing handler and the route handler to the logger this way.
 thread_local long result_count = -1;
 thread_local Clock::time_point request_start;
+thread_local bool request_started = false;  // false for requests refused before routing
 
 }  // namespace
 
@@ -111,11 +115,13 @@ struct HttpService::Impl {
     server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       result_count = -1;
       request_start = Clock::now();
+      request_started = true;
       add_cors_headers(req, res);
       return httplib::Server::HandlerResponse::Unhandled;
     });
     server.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
-      // Errors cpp-httplib raises before routing (413) skip the pre-routing handler.
+      // Errors cpp-httplib raises before the pre-routing handler runs (a 413 in some of its
+      // versions) would otherwise go without the CORS headers.
       if (!res.has_header("Access-Control-Allow-Origin")) add_cors_headers(req, res);
       if (!res.body.empty()) return;
       auto methods = methods_of(route_of(req.path));
@@ -154,7 +160,9 @@ struct HttpService::Impl {
   // Every request, API or not, once answered: metrics and the access log. Route, status,
   // time and count only: never the token, the query or any text.
   void log_request(const httplib::Request& req, const httplib::Response& res) {
-    double seconds = std::chrono::duration<double>(Clock::now() - request_start).count();
+    double seconds =
+        request_started ? std::chrono::duration<double>(Clock::now() - request_start).count() : 0;
+    request_started = false;
     auto route = route_of(req.path);
     metrics.record(route, res.status, seconds);
     spdlog::info("{} {} {} {:.2f}ms results={}", req.method, route, res.status, seconds * 1000,

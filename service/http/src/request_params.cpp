@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "archive/query_builder.hpp"
+#include "archive/text.hpp"
 
 namespace archive {
 namespace {

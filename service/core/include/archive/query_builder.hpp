@@ -8,7 +8,6 @@
 #include <string>
 
 #include "archive/search_types.hpp"
-#include "archive/text.hpp"
 
 namespace archive {
 
