@@ -101,13 +101,15 @@ bool is_plain(std::string_view term) {
   return std::islower(first) || std::isdigit(first) || first >= 0x80;
 }
 
-// The lower-case start every written form of a term's word shares. English stems keep
-// the word's start, but for a final y written i ("Zinjuri": injury, injuries) or e dropped
-// ("Zwrite": writing), so the stem's last letter is left out then.
+// The lower-case start every written form of a term's word shares: a plain term is the
+// word itself. English stems keep the word's start, but for a final y written i
+// ("Zinjuri": injury, injuries) or e dropped ("Zwrite": writing), so a stem's last such
+// letter is left out.
 std::string probe_of(std::string_view term) {
-  if (term.size() > 1 && term[0] == 'Z') term.remove_prefix(1);
+  bool stem = term.size() > 1 && term[0] == 'Z';
+  if (stem) term.remove_prefix(1);
   if (!is_plain(term)) return {};
-  if (term.size() > 2 && (term.back() == 'i' || term.back() == 'e' || term.back() == 'y'))
+  if (stem && term.size() > 2 && (term.back() == 'i' || term.back() == 'e' || term.back() == 'y'))
     term.remove_suffix(1);
   return std::string(term);
 }
