@@ -113,7 +113,8 @@ async function search(typing) {
   cancelTimer();
   const q = input.value;
   const ticket = ++latest;
-  if (!q.trim()) { results.replaceChildren(); facetsBox.replaceChildren(); statusLine.textContent = ""; hideCompletions(); return; }
+  // One letter typed narrows nothing yet (the service completes words from two letters on).
+  if (!q.trim() || (typing && q.trim().length < 2)) { results.replaceChildren(); facetsBox.replaceChildren(); statusLine.textContent = ""; hideCompletions(); return; }
   const params = { q, limit: "10", partial: typing ? "1" : "0" };
   for (const [k, v] of Object.entries(filters)) if (v) params[k] = v;
   pending(1);

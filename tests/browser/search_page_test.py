@@ -123,6 +123,16 @@ class SearchPage(unittest.TestCase):
         marks = [m.text.lower() for m in self.browser.find_elements(By.CSS_SELECTOR, "#results mark")]
         self.assertTrue(any(m.startswith("stretch") for m in marks), marks)
 
+    def test_one_letter_clears_the_page_and_two_search(self):
+        self.type_and_wait("stretch")
+        self.box.send_keys(Keys.CONTROL, "a")
+        self.box.send_keys("h")
+        time.sleep(0.1)
+        self.assertTrue(wait_for(lambda: self.settled() and self.titles() == []), self.titles())
+        self.assertEqual(self.browser.find_element(By.ID, "status").text, "")
+        self.type_and_wait("a")  # "ha": hamstring, habit...
+        self.assertIn("Hamstring Strains", self.titles())
+
     def test_unfinished_word_is_completed(self):
         self.box.send_keys("hamstr")
         self.assertTrue(wait_for(lambda: "Hamstring Strains" in self.titles()))

@@ -222,7 +222,8 @@ TEST(QueryBuilderHelpers, CloseQuotesAndUtf8Check) {
   EXPECT_FALSE(is_valid_utf8("caf\xc3"));
 }
 
-// a* may become at most max_expansion words: the most frequent ones.
+// a* may become at most max_expansion words: the most frequent ones; a word being typed,
+// fewer while it is short.
 TEST(QueryBuilderWildcard, ExpansionIsLimitedToTheMostFrequentWords) {
   testing::TempDir dir;
   Xapian::WritableDatabase db((dir / "db").string(), Xapian::DB_CREATE);
@@ -266,10 +267,19 @@ TEST(QueryBuilderWildcard, ExpansionIsLimitedToTheMostFrequentWords) {
   enquire.set_query(wide.parse("a*", db, false).query);
   EXPECT_EQ(enquire.get_mset(0, 1000).size(), 131u);
 
-  // The partial last word obeys the same limit.
-  enquire.set_query(limited.parse("ab", db, true).query);
+  // The partial last word obeys the same limit from three letters on (ab000..ab063 and
+  // "common" of the 100 words starting "ab0")...
+  enquire.set_query(limited.parse("ab0", db, true).query);
   ASSERT_NO_THROW(mset = enquire.get_mset(0, 1000));
   EXPECT_EQ(mset.size(), 65u);
+  // ...two letters become the 16 most frequent words...
+  enquire.set_query(limited.parse("ab", db, true).query);
+  EXPECT_EQ(enquire.get_mset(0, 1000).size(), 17u);
+  // ...and one letter stays a word, as in "vitamin d".
+  auto one = limited.parse("vitamin a", db, true).query.get_description();
+  EXPECT_EQ(one.find("WILDCARD"), std::string::npos) << one;
+  auto two = limited.parse("vitamin ab", db, true).query.get_description();
+  EXPECT_NE(two.find("WILDCARD"), std::string::npos) << two;
 }
 
 }  // namespace

@@ -43,6 +43,17 @@ std::string words_only(const std::string& text) {
   return out;
 }
 
+// How many words the unfinished last word of `text` may become while typing: its most
+// frequent completions. One letter would become hundreds of words, found in nearly every
+// article (12 ms a search at 10k articles), and narrows nothing: it stays a word ("vitamin
+// d"). Two letters become the 16 most frequent (3.2 -> 1.5 ms for "tr"); longer ones `most`.
+Xapian::termcount partial_expansion(std::string_view text, Xapian::termcount most) {
+  std::size_t letters = 0;  // characters of the last word, if the text ends in one
+  for (auto at = text.size(); at > 0 && is_word_byte(text[at - 1]); --at)
+    letters += (static_cast<unsigned char>(text[at - 1]) & 0xC0) != 0x80;
+  return letters < 2 ? 0 : letters == 2 ? std::min<Xapian::termcount>(16, most) : most;
+}
+
 }  // namespace
 
 Xapian::Query match_all() { return Xapian::Query(std::string()); }
@@ -134,6 +145,10 @@ ParsedQuery QueryBuilder::parse(const std::string& raw, const Xapian::Database& 
   parser.set_default_op(Xapian::Query::OP_OR);
   parser.set_max_expansion(limits_.max_expansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
                            QP::FLAG_WILDCARD | QP::FLAG_PARTIAL);
+  auto expansion = partial ? partial_expansion(text, limits_.max_expansion) : 0;
+  if (expansion > 0)
+    parser.set_max_expansion(expansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
+                             QP::FLAG_PARTIAL);
   parser.add_prefix("title", std::string(prefix::kTitle));
   parser.add_prefix("author", std::string(prefix::kAuthor));
   parser.add_boolean_prefix("tag", std::string(prefix::kTag));
@@ -146,7 +161,7 @@ ParsedQuery QueryBuilder::parse(const std::string& raw, const Xapian::Database& 
   Xapian::NumberRangeProcessor years(layout::slot::kYear, "year:");
   parser.add_rangeprocessor(&years);
 
-  unsigned extra = partial ? QP::FLAG_PARTIAL : 0;
+  unsigned extra = expansion > 0 ? QP::FLAG_PARTIAL : 0;
   ParsedQuery out;
   // Strict syntax first; then the same words without operators; then bare words.
   for (auto [flags, input] :
