@@ -6,7 +6,8 @@
 // through archive::Searcher as an anonymous caller, as the search box asks (top 10, no
 // feedback), with and without snippets and facets, writes each response as JSON text, and
 // runs the minimal server's search (QueryParser, BM25, top 10, document data) on the
-// public tier beside it. Prints microseconds per query for each.
+// public tier beside it; then every prefix of each query as the search box asks while it
+// is typed (partial). Prints microseconds per query for each.
 #include <xapian.h>
 
 #include <chrono>
@@ -54,16 +55,26 @@ int main(int argc, char** argv) try {
   int rounds = argc > 3 ? std::stoi(argv[3]) : 20;
 
   archive::Searcher searcher(root);
+  auto run_search = [&](const std::string& q, bool snippets, bool facets, bool partial) {
+    archive::SearchRequest request;
+    request.query = q;
+    request.expand = false;
+    request.snippets = snippets;
+    request.facets = facets;
+    request.partial = partial;
+    auto text = archive::json_text(searcher.search(request, archive::Entitlement::anonymous()));
+    if (text.empty()) throw std::logic_error("empty response");
+  };
   auto search = [&](bool snippets, bool facets) {
-    return [&, snippets, facets](const std::string& q) {
-      archive::SearchRequest request;
-      request.query = q;
-      request.expand = false;
-      request.snippets = snippets;
-      request.facets = facets;
-      auto text = archive::json_text(searcher.search(request, archive::Entitlement::anonymous()));
-      if (text.empty()) throw std::logic_error("empty response");
-    };
+    return [&, snippets, facets](const std::string& q) { run_search(q, snippets, facets, false); };
+  };
+  // What the search box asks while the query is typed: every prefix of two bytes or more,
+  // as a partial query. Printed per request.
+  std::size_t typed = 0;
+  for (const auto& q : queries) typed += q.size() > 1 ? q.size() - 1 : 0;
+  auto as_typed = [&](const std::string& q) {
+    for (std::size_t length = 2; length <= q.size(); ++length)
+      run_search(q.substr(0, length), true, true, true);
   };
   Xapian::Database tier(
       archive::tier_path(root, searcher.generation().name(), archive::layout::kPublicTier));
@@ -90,6 +101,9 @@ int main(int argc, char** argv) try {
            {"search, neither", search(false, false)},
            {"minimal (document data)", minimal}})
     std::printf("  %-28s %8.1f\n", name, time_per_query(queries, rounds, run));
+  double per_query = time_per_query(queries, std::max(1, rounds / 10), as_typed);
+  std::printf("  %-28s %8.1f  (per request, %zu prefixes)\n", "search as typed (partial)",
+              per_query * queries.size() / typed, typed);
   return 0;
 } catch (const std::exception& e) {
   std::cerr << "bench-search-core: " << e.what() << "\n";
