@@ -6,18 +6,77 @@
 
 namespace archive {
 
+namespace {
+
+// Reads the stored hit (layout::slot::kHit: a JSON object of strings, a string list and
+// nulls) straight into a SearchHit and its summary. Parsing it into an nlohmann document
+// first cost 3 µs a hit, more than reading it from the index.
+class HitReader : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  HitReader(SearchHit& hit, std::string& summary) : hit_(hit), summary_(summary) {}
+
+  bool key(string_t& name) override {
+    key_ = std::move(name);
+    return true;
+  }
+  bool string(string_t& value) override {
+    if (in_tags_)
+      hit_.tags.push_back(std::move(value));
+    else if (key_ == "published")
+      hit_.published = std::move(value);
+    else if (auto* field = field_named(key_))
+      *field = std::move(value);
+    return true;
+  }
+  bool start_array(std::size_t) override {
+    in_tags_ = key_ == "tags";
+    return true;
+  }
+  bool end_array() override {
+    in_tags_ = false;
+    return true;
+  }
+  bool start_object(std::size_t) override { return ++depth_ == 1; }  // one flat object
+  bool end_object() override { return --depth_ == 0; }
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    return false;
+  }
+
+ private:
+  std::string* field_named(const std::string& name) {
+    if (name == "id") return &hit_.id;
+    if (name == "url") return &hit_.url;
+    if (name == "title") return &hit_.title;
+    if (name == "kind") return &hit_.kind;
+    if (name == "access") return &hit_.access;
+    if (name == "summary") return &summary_;
+    return nullptr;
+  }
+
+  SearchHit& hit_;
+  std::string& summary_;
+  std::string key_;
+  bool in_tags_ = false;
+  int depth_ = 0;
+};
+
+}  // namespace
+
 SearchHit make_hit(const Xapian::Document& doc, const SnippetSource* snippets) {
-  auto data = nlohmann::json::parse(doc.get_value(layout::slot::kHit));
   SearchHit hit;
-  hit.id = data.value("id", "");
-  hit.url = data.value("url", "");
-  hit.title = data.value("title", "");
-  hit.kind = data.value("kind", "");
-  hit.access = data.value("access", "");
-  if (data["published"].is_string()) hit.published = data["published"].get<std::string>();
-  hit.tags = data.value("tags", std::vector<std::string>{});
-  if (snippets)
-    hit.snippet = snippets->snippet(data.value("summary", ""), doc.get_value(layout::slot::kText));
+  std::string summary;
+  HitReader reader(hit, summary);
+  if (!nlohmann::json::sax_parse(doc.get_value(layout::slot::kHit), &reader))
+    throw std::runtime_error("document " + std::to_string(doc.get_docid()) +
+                             ": its stored hit is not the JSON object the indexer writes; "
+                             "rebuild the index with archive-index --rebuild");
+  if (snippets) hit.snippet = snippets->snippet(summary, doc.get_value(layout::slot::kText));
   return hit;
 }
 
