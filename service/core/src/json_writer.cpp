@@ -80,10 +80,8 @@ JsonWriter& JsonWriter::close(char bracket) {
 }
 
 JsonWriter& JsonWriter::key(std::string_view name) {
-  before_value();
-  out_ += '"';
-  append_escaped(out_, name);
-  out_ += "\":";
+  value(name);  // a key is written as a string is, then a colon
+  out_ += ':';
   after_key_ = true;
   return *this;
 }

@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "archive/query_builder.hpp"
+#include "archive/text.hpp"
 #include "archive/xref.hpp"
 
 namespace archive {
@@ -171,14 +172,6 @@ std::size_t sentence_end_at(std::string_view text, std::size_t i) {
   std::size_t j = i + 1;
   while (std::size_t n = closer_at(text, j)) j += n;
   return j == text.size() || std::isspace(static_cast<unsigned char>(text[j])) ? j : 0;
-}
-
-bool is_continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
-
-std::string_view trimmed(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
 }
 
 // The sentence of `text` holding bytes [begin, end); a long one is cut around them.

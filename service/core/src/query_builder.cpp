@@ -50,7 +50,7 @@ std::string words_only(const std::string& text) {
 Xapian::termcount partial_expansion(std::string_view text, Xapian::termcount most) {
   std::size_t letters = 0;  // characters of the last word, if the text ends in one
   for (auto at = text.size(); at > 0 && is_word_byte(text[at - 1]); --at)
-    letters += (static_cast<unsigned char>(text[at - 1]) & 0xC0) != 0x80;
+    letters += !is_continuation_byte(text[at - 1]);
   return letters < 2 ? 0 : letters == 2 ? std::min<Xapian::termcount>(16, most) : most;
 }
 

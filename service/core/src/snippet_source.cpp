@@ -91,7 +91,7 @@ std::size_t gap_end(std::string_view text, std::size_t at, std::size_t end) {
 bool starts_word(std::string_view text, std::size_t at) {
   if (at == 0) return true;
   auto before = at - 1;
-  while (before > 0 && (static_cast<unsigned char>(text[before]) & 0xC0) == 0x80) --before;
+  while (before > 0 && is_continuation_byte(text[before])) --before;
   return !char_at(text, before).second;
 }
 
@@ -196,7 +196,7 @@ std::size_t cut_near(std::string_view text, std::size_t at, bool forward) {
     auto i = forward ? std::min(at + moved, text.size()) : at - moved;
     if (between_words(i)) return i;
   }
-  while (at > 0 && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) --at;
+  while (at > 0 && is_continuation_byte(text[at])) --at;
   return at;
 }
 
@@ -237,12 +237,6 @@ void append_html(std::string& out, std::string_view text) {
       out += c;
     }
   }
-}
-
-std::string_view trimmed(std::string_view text) {
-  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-  return text;
 }
 
 }  // namespace

@@ -12,8 +12,7 @@ namespace {
 // at all when the client's bytes are not UTF-8.
 std::string quoted_prefix(const std::string& name) {
   std::size_t end = std::min<std::size_t>(name.size(), 40);
-  while (end > 0 && end < name.size() && (static_cast<unsigned char>(name[end]) & 0xC0) == 0x80)
-    --end;
+  while (end > 0 && end < name.size() && is_continuation_byte(name[end])) --end;
   auto cut = name.substr(0, end);
   return is_valid_utf8(cut) ? " \"" + cut + "\"" : std::string();
 }

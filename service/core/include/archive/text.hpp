@@ -14,6 +14,12 @@ inline bool is_word_byte(unsigned char c) {
   return (c >= '0' && c <= '9') || (lower >= 'a' && lower <= 'z') || c >= 0x80;
 }
 
+// A byte inside a UTF-8 character, after its first: never a place to cut.
+inline bool is_continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+// `text` without the white space around it.
+std::string_view trimmed(std::string_view text);
+
 // The character at text[at]: its code point and size in bytes; size 0 past the end or
 // when the bytes there are not UTF-8 (cut short, overlong, a surrogate, past U+10FFFF).
 struct Utf8Char {
