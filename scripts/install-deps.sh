@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config clang-format
   libxapian-dev nlohmann-json3-dev libspdlog-dev libgtest-dev libcli11-dev
-  libcpp-httplib-dev libjwt-dev libjemalloc-dev
+  libcpp-httplib-dev libjwt-dev libjemalloc-dev libboost1.74-dev
   python3 python3-jsonschema python3-yaml
   python3-selenium chromium chromium-driver
 )

@@ -454,9 +454,9 @@ def run_checks(spec, c, bin_dir, work, template_path, servers):
     call("GET", "/v1/search?q=%FF", expect=400, label="invalid UTF-8")
     call("GET", "/v1/search?q=a&q=b", expect=400, label="repeated")
     call("GET", "/v1/search?from=2020-02-30", expect=400, label="bad date")
-    call("GET", "/v1/search?q=" + "w" * 9000, expect=414, label="request line over 8 KiB")
+    call("GET", "/v1/search?q=" + "w" * 17000, expect=431, label="request line over 16 KiB")
     call("GET", "/v1/suggest", expect=400, label="q missing")
-    call("GET", "/v1/suggest?q=" + "w" * 9000, expect=414, label="request line over 8 KiB")
+    call("GET", "/v1/suggest?q=" + "w" * 17000, expect=431, label="request line over 16 KiB")
     call("GET", "/v1/articles/hamstring-stretching?x=1", expect=400, label="unknown parameter")
     call("GET", "/v1/articles/no-such-article", expect=404)
     call("GET", "/v1/articles/no-such-article/related", expect=404)
@@ -466,7 +466,7 @@ def run_checks(spec, c, bin_dir, work, template_path, servers):
     call("POST", "/v1/related", token=editor, body=b'{"text": 5}', expect=400, label="text not a string")
     call("POST", "/v1/related", token=editor, body=b'{"text": "x", "limit": "3"}', expect=400,
          label="limit not a number")
-    call("POST", "/v1/related", body=b'{"text": "sleep"}', expect=403, label="anonymous")
+    call("POST", "/v1/related", body=b'{"text": "sleep"}', expect=401, label="anonymous")
     call("POST", "/v1/related", token=member, body=b'{"text": "sleep"}', expect=403, label="member")
     call("POST", "/v1/related", token=unlock, body=b'{"text": "sleep"}', expect=403, label="unlock")
     big = json.dumps({"text": "sleep " * (1 << 18)}).encode()  # 1.5 MiB

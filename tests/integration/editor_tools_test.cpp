@@ -413,7 +413,7 @@ TEST_F(RemoteTools, XrefNeedsAnEditorTokenButBacklinksDoNot) {
 TEST_F(RemoteTools, HttpEndpointsRefuseCallersWhoAreNotEditors) {
   auto http = server_->http();
   const std::string draft = R"({"text": "ankle sprain"})";
-  EXPECT_EQ(http.post("/v1/related", draft).status, 403);
+  EXPECT_EQ(http.post("/v1/related", draft).status, 401);
   EXPECT_EQ(http.post("/v1/related", draft, server_->member_token()).status, 403);
   EXPECT_EQ(http.post("/v1/related", draft, server_->unlock_token({"sleep-notes"})).status, 403);
   EXPECT_EQ(http.post("/v1/related", draft, server_->editor_token()).status, 200);

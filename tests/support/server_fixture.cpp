@@ -235,6 +235,7 @@ ArchiveServer::ArchiveServer(const std::string& jsonl, ServeConfig config)
     argv.push_back("--max-in-flight");
     argv.push_back(std::to_string(config.max_in_flight));
   }
+  argv.insert(argv.end(), config.extra_args.begin(), config.extra_args.end());
   pid_ = spawn(argv, dir_ / "serve.out", dir_ / "serve.err");
 
   static const std::regex kListening(R"(listening on \S+:(\d+))");

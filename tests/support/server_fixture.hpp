@@ -112,9 +112,10 @@ struct ServeConfig {
   std::size_t threads = 4;
   std::vector<std::string> cors_origins;
   double reload_interval_s = 0.1;
-  std::size_t max_in_flight = 0;  // 0: the server's default
-  bool publish = true;            // false: start on an index directory with nothing in it
-  bool with_secret = true;        // false: no --token-secret-file
+  std::size_t max_in_flight = 0;        // 0: the server's default
+  bool publish = true;                  // false: start on an index directory with nothing in it
+  bool with_secret = true;              // false: no --token-secret-file
+  std::vector<std::string> extra_args;  // more archive-serve flags, e.g. {"--idle-timeout", "1"}
 };
 
 class ArchiveServer {

@@ -15,7 +15,7 @@ void define_serve_command(CLI::App& app, ServeOptions& o) {
   app.add_option("--token-secret-file", o.token_secret_file,
                  "File holding the HS256 secret for bearer tokens (no file: no tokens)")
       ->envname("ARCHIVE_TOKEN_SECRET_FILE");
-  app.add_option("--threads", o.threads, "Worker threads, one per open connection")
+  app.add_option("--threads", o.threads, "Threads answering requests (slow clients hold none)")
       ->envname("ARCHIVE_THREADS")
       ->check(CLI::Range(1, 1024));
   app.add_option("--cors-origin", o.cors_origins,
@@ -25,6 +25,33 @@ void define_serve_command(CLI::App& app, ServeOptions& o) {
   app.add_option("--max-in-flight", o.max_in_flight, "Requests served at once before 429")
       ->envname("ARCHIVE_MAX_IN_FLIGHT")
       ->check(CLI::Range(1, 100000));
+  app.add_option("--max-connections", o.max_connections,
+                 "Open connections before new ones get 503 and are closed")
+      ->envname("ARCHIVE_MAX_CONNECTIONS")
+      ->check(CLI::Range(1, 1000000));
+  app.add_option("--idle-timeout", o.idle_timeout_s,
+                 "Seconds a keep-alive connection may wait for its next request")
+      ->envname("ARCHIVE_IDLE_TIMEOUT")
+      ->check(CLI::Range(0.1, 3600.0));
+  app.add_option("--request-timeout", o.request_timeout_s,
+                 "Seconds from a request's first byte to its last (header and body)")
+      ->envname("ARCHIVE_REQUEST_TIMEOUT")
+      ->check(CLI::Range(0.1, 3600.0));
+  app.add_option("--write-timeout", o.write_timeout_s,
+                 "Seconds an answer may take to reach the client")
+      ->envname("ARCHIVE_WRITE_TIMEOUT")
+      ->check(CLI::Range(0.1, 3600.0));
+  app.add_option("--max-header-bytes", o.request_limits.max_header_bytes,
+                 "Bytes of request line and headers before 431")
+      ->envname("ARCHIVE_MAX_HEADER_BYTES")
+      ->check(CLI::Range(1024, 1 << 20));
+  app.add_option("--max-headers", o.request_limits.max_headers, "Header fields before 431")
+      ->envname("ARCHIVE_MAX_HEADERS")
+      ->check(CLI::Range(8, 10000));
+  app.add_option("--max-body-bytes", o.request_limits.max_body_bytes,
+                 "Bytes of a request body (after chunked decoding) before 413")
+      ->envname("ARCHIVE_MAX_BODY_BYTES")
+      ->check(CLI::Range(1024, 64 << 20));
   app.add_option("--reload-interval", o.reload_interval_s,
                  "Seconds between checks for a newly published index")
       ->envname("ARCHIVE_RELOAD_INTERVAL")
