@@ -17,6 +17,29 @@ std::string quoted_prefix(const std::string& name) {
   return is_valid_utf8(cut) ? " \"" + cut + "\"" : std::string();
 }
 
+// C0 controls, DEL and C1 controls (U+0080-U+009F, which UTF-8 writes C2 80 to C2 9F).
+bool has_control_character(std::string_view value) {
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    auto c = static_cast<unsigned char>(value[i]);
+    auto next = i + 1 < value.size() ? static_cast<unsigned char>(value[i + 1]) : 0;
+    if (c < 0x20 || c == 0x7F || (c == 0xC2 && next >= 0x80 && next <= 0x9F)) return true;
+  }
+  return false;
+}
+
+// Every value read is checked. The query (q) is the exception to the length and UTF-8
+// rules: QueryBuilder checks those with its own limit and error code (invalid_query),
+// which clients already rely on.
+const std::string& checked(const std::string& name, const std::string& value) {
+  if (has_control_character(value))
+    throw ParameterError(name + ": must not hold control characters");
+  if (name == "q") return value;
+  if (value.size() > kMaxValueBytes)
+    throw ParameterError(name + ": must be at most " + std::to_string(kMaxValueBytes) + " bytes");
+  if (!is_valid_utf8(value)) throw ParameterError(name + ": must be valid UTF-8");
+  return value;
+}
+
 }  // namespace
 
 void RequestParams::allow(std::initializer_list<std::string_view> names) const {
@@ -32,13 +55,13 @@ std::string RequestParams::text(const std::string& name, bool required) const {
     return {};
   }
   if (std::next(first) != last) throw ParameterError(name + ": give it once");
-  return first->second;
+  return checked(name, first->second);
 }
 
 std::vector<std::string> RequestParams::all(const std::string& name) const {
   std::vector<std::string> values;
   auto [first, last] = params_.equal_range(name);
-  for (auto it = first; it != last; ++it) values.push_back(it->second);
+  for (auto it = first; it != last; ++it) values.push_back(checked(name, it->second));
   return values;
 }
 

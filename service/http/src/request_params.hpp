@@ -1,5 +1,7 @@
 // Query-string parameters, checked: unknown names, repeats, numbers out of range and
-// bad values are each a ParameterError naming the parameter.
+// bad values are each a ParameterError naming the parameter. Every value read must be free
+// of control characters and, but for the query q (QueryBuilder's to check), valid UTF-8 of
+// at most kMaxValueBytes.
 #pragma once
 
 #include <initializer_list>
@@ -12,6 +14,9 @@
 #include "archive/search_types.hpp"
 
 namespace archive {
+
+// Longest value of a parameter other than q: filters (tag, kind, author), dates, ids.
+inline constexpr std::size_t kMaxValueBytes = 200;
 
 class ParameterError : public std::runtime_error {
  public:

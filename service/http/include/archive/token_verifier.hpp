@@ -1,6 +1,9 @@
 // Bearer tokens: HS256 JWTs with claims tier ("member" | "editor"), unlocked (article
-// ids) and exp. Decoding is libjwt's; the checks libjwt leaves to its caller (the
-// algorithm, the expiry, the claims' types) are here.
+// ids), exp (required) and optionally nbf and iat. libjwt checks the signature; what it
+// leaves to its caller is here: the header says exactly alg "HS256" (and typ "JWT" if it
+// has a typ), neither header nor claims give a key twice, the token has not expired and is
+// valid already (nbf and iat with 30 seconds' leeway for the issuer's clock), and the claims
+// have the right types.
 #pragma once
 
 #include <chrono>
@@ -26,7 +29,7 @@ class TokenVerifier {
   explicit TokenVerifier(std::string secret);
 
   // The entitlement a token grants; throws TokenError for anything not signed HS256 with
-  // our secret, expired, or with claims of the wrong shape.
+  // our secret, expired, not valid yet, or with a header or claims of the wrong shape.
   Entitlement verify(std::string_view token, std::chrono::system_clock::time_point now =
                                                  std::chrono::system_clock::now()) const;
 
