@@ -27,7 +27,9 @@ std::size_t code_points(std::string_view utf8) {
                        [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
 }
 
-// Collects problems while reading one article, each under its field path.
+// Collects problems while reading one article, each under its field path. A message says
+// what is wrong, never what was there: problems reach logs and HTTP answers, and the
+// value may be member text.
 class Checker {
  public:
   void fail(std::string field, std::string message) {
@@ -60,16 +62,14 @@ class Checker {
   std::optional<std::string> slug(const json& value, const std::string& field) {
     auto text = string(value, field, 1, 128);
     if (text && !is_valid_slug(*text))
-      fail(field, "must be a slug of lower-case letters, digits and '-' (got \"" +
-                      text->substr(0, 60) + "\")");
+      fail(field, "must be a slug of lower-case letters, digits and '-'");
     return text;
   }
 
   std::optional<std::string> date(const json& value, const std::string& field) {
     if (value.is_null()) return std::nullopt;
     auto text = string(value, field, 1, 10);
-    if (text && !is_valid_date(*text))
-      fail(field, "must be a date YYYY-MM-DD or null (got \"" + text->substr(0, 40) + "\")");
+    if (text && !is_valid_date(*text)) fail(field, "must be a date YYYY-MM-DD or null");
     return text;
   }
 

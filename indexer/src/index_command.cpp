@@ -50,13 +50,15 @@ void define_index_command(CLI::App& app, IndexOptions& options) {
   app.add_flag("--rebuild", options.rebuild, "Replace the whole index with exactly the input");
   app.add_flag("--keep-going", options.keep_going,
                "Index the valid articles, report invalid ones, exit 2 if any were skipped");
+  app.add_flag("--allow-empty", options.allow_empty,
+               "Let --rebuild publish an index of no articles (refused otherwise)");
   app.add_option("--delete", options.deletes, "Remove the article with this id (repeatable)")
       ->type_name("ID");
   app.add_option("--batch-size", options.batch_size,
                  "Articles held in memory per tier before writing (bounds memory)")
       ->check(CLI::Range(1, 1000000));
   app.add_flag("!--no-compact", options.compact,
-               "Rebuild without compacting: write each tier directly (slower, larger)");
+               "Rebuild without compacting the tiers (larger, slower to search)");
   app.add_option("inputs", options.inputs,
                  "JSONL/JSON files, directories (searched recursively), or - for stdin")
       ->type_name("INPUT");
@@ -73,6 +75,7 @@ int run_index_command(const IndexOptions& options, std::ostream& err, bool termi
     line.clear();
     for (const auto& problem : report.problems) err << problem << '\n';
     for (const auto& warning : report.warnings) err << "warning: " << warning << '\n';
+    if (!report.refused.empty()) err << "archive-index: " << report.refused << '\n';
     err << "archive-index: " << report.summary() << '\n';
     if (!report.problems.empty() && !options.keep_going)
       err << "archive-index: " << report.skipped

@@ -224,82 +224,48 @@ void run_both(A a, B b) {
     if (error) std::rethrow_exception(error);
 }
 
-// Where a run writes each article's documents. An article without member text has the same
-// document in both tiers: a rebuild writes it once, to a shared database, and merges that
-// into both tiers when it compacts them (most articles of an archive are such; at 10k
-// generated ones, 85%). Otherwise, and for updates, each tier is written directly.
+// Both tiers of the generation being written, in input order: a new id is appended to
+// each tier, so a document's docid is its article's place in the run in both. The public
+// tier's document order, and with it tie order, listings and which matches a facet sample
+// counts, then depends on public content only. (Writing articles without member text once,
+// to a part shared by both tiers, was faster, but compaction can only concatenate parts,
+// which put those articles first: an order set by member content.)
 class TierWriters {
  public:
-  TierWriters(const fs::path& work, bool fresh, bool merge, std::size_t batch_size) : work_(work) {
-    if (merge) shared_.emplace(work / kShared, Tier::Full, fresh, batch_size);
-    public_.emplace(merge ? work / kPublicRest : work / layout::kPublicTier, Tier::Public, fresh,
-                    batch_size);
-    full_.emplace(merge ? work / kFullRest : work / layout::kFullTier, Tier::Full, fresh,
-                  batch_size);
+  TierWriters(const fs::path& work, bool fresh, std::size_t batch_size) {
+    public_.emplace(work / layout::kPublicTier, Tier::Public, fresh, batch_size);
+    full_.emplace(work / layout::kFullTier, Tier::Full, fresh, batch_size);
   }
 
   void send(TierChange change) {
-    if (!shared_ || !change.upsert) {  // a delete goes wherever the id may be
-      if (shared_) shared_->push(change);
-      public_->push(change);
-      full_->push(std::move(change));
-      return;
-    }
-    bool shared = !change.upsert->has_member_text();
-    // An id given again in this run with the other kind of text leaves its first place.
-    auto [placed, first] = in_shared_.try_emplace(change.id, shared);
-    if (!first && placed->second != shared) {
-      if (placed->second)
-        shared_->push({nullptr, change.id});
-      else
-        for (auto* tier : {&*public_, &*full_}) tier->push({nullptr, change.id});
-      placed->second = shared;
-    }
-    if (shared) {
-      shared_->push(std::move(change));
-      return;
-    }
     public_->push(change);
     full_->push(std::move(change));
   }
 
-  // Writes out everything sent, then (when merging) makes the two tiers from the parts.
-  // Returns the document counts of the public and the full tier.
+  // Writes out and closes both tiers; returns the document counts of the public and the
+  // full tier.
   std::pair<Xapian::doccount, Xapian::doccount> finish() {
-    for (auto* writer : {&shared_, &public_, &full_})
-      if (*writer) (*writer)->finish();
-    Xapian::doccount shared = shared_ ? shared_->doc_count() : 0;
-    std::pair counts{shared + public_->doc_count(), shared + full_->doc_count()};
-    bool merge = shared_.has_value();
-    shared_.reset();
+    public_->finish();
+    full_->finish();
+    std::pair counts{public_->doc_count(), full_->doc_count()};
     public_.reset();
     full_.reset();
-    if (merge) merge_tiers();
     return counts;
   }
 
  private:
-  static constexpr std::string_view kShared = "shared.part";
-  static constexpr std::string_view kPublicRest = "public.part";
-  static constexpr std::string_view kFullRest = "full.part";
-
-  // Compaction merges postings in one pass, far cheaper than writing them twice.
-  void merge_tiers() {
-    run_both([&] { merge(layout::kPublicTier, kPublicRest); },
-             [&] { merge(layout::kFullTier, kFullRest); });
-    for (auto part : {kShared, kPublicRest, kFullRest}) fs::remove_all(work_ / part);
-  }
-
-  void merge(std::string_view tier, std::string_view rest) const {
-    Xapian::Database parts;
-    for (auto part : {kShared, rest}) parts.add_database(Xapian::Database((work_ / part).string()));
-    parts.compact((work_ / tier).string());
-  }
-
-  fs::path work_;
-  std::optional<TierWriter> shared_, public_, full_;
-  std::unordered_map<std::string, bool> in_shared_;  // ids written this run: where
+  std::optional<TierWriter> public_, full_;
 };
+
+// Rewrites a database as fresh, compact files, keeping its docids. Xapian reuses freed
+// B-tree blocks without clearing them, so text that left a tier (replaced, moved behind
+// the paywall, deleted) stays in its files until they are rewritten.
+void compact_in_place(const fs::path& db) {
+  auto fresh = db.string() + ".compact";
+  Xapian::Database(db.string()).compact(fresh, Xapian::DBCOMPACT_NO_RENUMBER);
+  fs::remove_all(db);
+  fs::rename(fresh, db);
+}
 
 // True when `file` lies inside the directory `dir`.
 bool is_inside(const fs::path& file, const fs::path& dir) {
@@ -356,9 +322,8 @@ IndexReport run_index(const IndexOptions& options, const ProgressSink& progress)
   auto work = store.begin(!fresh);
   try {
     IdLedger ledger(fresh ? fs::path() : tier_path(options.index, *current, layout::kFullTier));
-    bool merge = fresh && options.compact;
     std::optional<TierWriters> tiers;
-    tiers.emplace(work, fresh, merge, options.batch_size);
+    tiers.emplace(work, fresh, options.batch_size);
 
     IndexProgress state{0, 0, total_bytes(files), 0};
     std::uint64_t bytes_before = 0;
@@ -398,14 +363,26 @@ IndexReport run_index(const IndexOptions& options, const ProgressSink& progress)
       tiers->send({nullptr, id});
       ++report.deleted;
     }
-    if (!report.problems.empty() && !options.keep_going) {
+    auto publish_nothing = [&] {
       tiers.reset();
       store.discard(work);
       report.seconds = seconds_since(start);
       return report;
+    };
+    if (!report.problems.empty() && !options.keep_going) return publish_nothing();
+    if (options.rebuild && !options.allow_empty && report.indexed + report.updated == 0) {
+      report.refused =
+          "--rebuild with no valid article would publish an empty index; pass --allow-empty "
+          "if that is what you want";
+      return publish_nothing();
     }
     auto [public_docs, full_docs] = tiers->finish();
     tiers.reset();
+    auto public_tier = work / layout::kPublicTier, full_tier = work / layout::kFullTier;
+    if (fresh && options.compact)
+      run_both([&] { compact_in_place(public_tier); }, [&] { compact_in_place(full_tier); });
+    else if (!fresh)
+      compact_in_place(public_tier);  // the copied files may hold text that left the tier
     write_manifest(work, report, public_docs, full_docs);
     report.generation = store.publish(work);
     report.published = true;

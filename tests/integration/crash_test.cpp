@@ -134,16 +134,14 @@ TEST_F(KilledIndexer, KilledAtAnyMomentLeavesThePublishedIndexAsItWas) {
   EXPECT_EQ(holders(index(), "full", "kalo"), std::vector<std::string>{});  // no killed run's words
 }
 
-// The last phase of a rebuild compacts the parts it wrote into the tiers (work/shared.part
-// and work/<tier>.part -> work/<tier>) and then publishes: kill it there.
+// The last phase of a rebuild compacts the tiers it wrote (work/<tier> ->
+// work/<tier>.compact, renamed back) and then publishes: kill it there.
 TEST_F(KilledIndexer, KilledWhileCompactingLeavesThePublishedIndexAsItWas) {
   auto pid = start_big({"--rebuild"});
   auto compacting = [&] {
     for (const auto& name : partial_dirs(index())) {
       auto work = index() / name;
-      if (fs::exists(work / "shared.part") &&
-          (fs::exists(work / "public") || fs::exists(work / "full")))
-        return true;
+      if (fs::exists(work / "public.compact") || fs::exists(work / "full.compact")) return true;
     }
     return false;
   };

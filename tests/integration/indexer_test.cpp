@@ -472,6 +472,11 @@ TEST(Indexer, TextMovedBehindThePaywallLeavesThePublicTier) {
   EXPECT_EQ(after.find(gone), std::string::npos)
       << "deleted article's word left in the public tier";
   EXPECT_TRUE(has(everything_in(open_tier(idx, "full")), "term " + secret));
+  // Nor in the bytes of its files: Xapian frees the blocks that held the old words without
+  // clearing them, and a copied generation would carry them on.
+  auto generation = idx / *read_current(idx);
+  EXPECT_EQ(files_containing(generation / "public", secret), std::vector<fs::path>{});
+  EXPECT_FALSE(files_containing(generation / "full", secret).empty());
 
   // Anonymous search cannot reach it, even through a spelling suggestion.
   auto typo = secret.substr(0, secret.size() - 1) + (secret.back() == '0' ? "1" : "0");
@@ -482,9 +487,9 @@ TEST(Indexer, TextMovedBehindThePaywallLeavesThePublicTier) {
   EXPECT_NE(member.out.find(secret), std::string::npos) << member.out;  // positive control
 }
 
-// A rebuild writes articles without member text once, to a part shared by both tiers. An id
-// given twice in one run, once with member text and once without, must end up in one place
-// only, its member text nowhere in the public tier, whichever way round it changed.
+// An id given twice in one rebuild, once with member text and once without, must end up
+// once in each tier, its member text nowhere in the public tier, whichever way round it
+// changed.
 TEST(Indexer, AnIdThatChangesKindWithinARebuildIsWrittenOnce) {
   for (bool to_members : {true, false}) {
     SCOPED_TRACE(to_members ? "public, then with member text" : "with member text, then public");
@@ -514,7 +519,7 @@ TEST(Indexer, AnIdThatChangesKindWithinARebuildIsWrittenOnce) {
   }
 }
 
-// The shared part changes how the tiers are written, not what they answer.
+// Compaction changes how the tiers are stored, not what they answer.
 TEST(Indexer, ARebuildAnswersAsOneWrittenTierByTier) {
   TempDir dir;
   auto sample = source_path("sample/archive.jsonl").string();
@@ -597,6 +602,82 @@ TEST(Indexer, AnIndexInsideTheInputDirectoryIsNotReadAsInput) {
   auto r = index_run(archive / "index", {archive.string()});
   EXPECT_EQ(r.status, 1) << r.err;
   EXPECT_TRUE(has(r.err, "copied-manifest.json:1: id: is required")) << r.err;
+}
+
+// A number beyond a double (1e999) is a problem of its line, not an abort without one.
+TEST(Indexer, ANumberOutOfRangeIsAProblemOfItsLine) {
+  TempDir dir;
+  auto idx = dir / "idx";
+  auto input = dir / "in.jsonl";
+  write_file(input, jsonl({simple_article("a", "A", "glimmerstone")}) +
+                        R"({"id": "b", "title": "B", "sections": [{"text": "x"}], "n": 1e999})" +
+                        "\n" + jsonl({simple_article("c", "C", "obsidian")}));
+  auto strict = index_run(idx, {input.string()});
+  EXPECT_EQ(strict.status, 1) << strict.err;
+  EXPECT_TRUE(has(strict.err, input.string() + ":2: (json): a number is out of range"))
+      << strict.err;
+  EXPECT_FALSE(read_current(idx).has_value());
+  auto lenient = index_run(idx, {"--keep-going", input.string()});
+  EXPECT_EQ(lenient.status, 2) << lenient.err;
+  EXPECT_TRUE(has(lenient.err, input.string() + ":2: (json): a number is out of range"))
+      << lenient.err;
+  expect_only(idx, "glimmerstone", "a");
+  expect_only(idx, "obsidian", "c");
+}
+
+// A rebuild from no valid article (a failed export) would replace the live index with an
+// empty one: refused, unless asked for.
+TEST(Indexer, ARebuildOfNothingIsRefusedUnlessAllowed) {
+  TempDir dir;
+  auto idx = dir / "idx";
+  write_file(dir / "in.jsonl", jsonl({simple_article("a", "A", "glimmerstone")}));
+  ASSERT_EQ(index_run(idx, {(dir / "in.jsonl").string()}).status, 0);
+  auto current = read_current(idx);
+  write_file(dir / "empty.jsonl", "");
+  write_file(dir / "bad.jsonl", "{\"id\": \"b\"}\n");
+  for (std::vector<std::string> args :
+       {std::vector<std::string>{"--rebuild"},
+        {"--rebuild", (dir / "empty.jsonl").string()},
+        {"--rebuild", "--keep-going", (dir / "bad.jsonl").string()}}) {
+    SCOPED_TRACE(args.back());
+    auto r = index_run(idx, args);
+    EXPECT_EQ(r.status, 1) << r.err;
+    EXPECT_TRUE(has(r.err, "would publish an empty index; pass --allow-empty")) << r.err;
+    EXPECT_EQ(read_current(idx), current);
+    EXPECT_TRUE(partial_dirs(idx).empty());
+  }
+  expect_only(idx, "glimmerstone", "a");
+  auto allowed = index_run(idx, {"--rebuild", "--allow-empty", (dir / "empty.jsonl").string()});
+  EXPECT_EQ(allowed.status, 0) << allowed.err;
+  EXPECT_EQ(open_tier(idx, "public").get_doccount(), 0u);
+  EXPECT_EQ(open_tier(idx, "full").get_doccount(), 0u);
+}
+
+// Input that cannot be read is named, and nothing is published; input that never ends
+// (/dev/zero) is refused by name and bounded on standard input.
+TEST(Indexer, UnreadableOrEndlessInputIsNamedAndNothingPublished) {
+  TempDir dir;
+  auto idx = dir / "idx";
+  auto archive = dir / "archive";
+  fs::create_directories(archive);
+  write_file(archive / "a.jsonl", jsonl({simple_article("a", "A", "glimmerstone")}));
+  fs::create_symlink(dir / "exported-elsewhere.jsonl", archive / "b.jsonl");
+  auto r = index_run(idx, {"--keep-going", archive.string()});
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_TRUE(has(r.err, (archive / "b.jsonl").string() + ": cannot read: a broken symbolic link"))
+      << r.err;
+  EXPECT_FALSE(read_current(idx).has_value());
+
+  // `timeout` turns a reader that never stops into a failure rather than a hung test.
+  auto zero =
+      run({"/usr/bin/timeout", "30", bin("archive-index"), "--index", idx.string(), "/dev/zero"});
+  EXPECT_EQ(zero.status, 1) << zero.err;
+  EXPECT_TRUE(has(zero.err, "/dev/zero: cannot read: not a regular file")) << zero.err;
+  auto stream = run({"/bin/sh", "-c",
+                     "timeout 30 " + bin("archive-index") + " --index " + idx.string() +
+                         " --keep-going - < /dev/zero"});
+  EXPECT_EQ(stream.status, 2) << stream.err;
+  EXPECT_TRUE(has(stream.err, "<stdin>:1: (line): longer than 16 MiB")) << stream.err;
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <set>
+#include <sstream>
 
 #include "archive_fixtures.hpp"
 #include "test_support.hpp"
@@ -39,7 +41,7 @@ std::string words(std::mt19937& random, const std::vector<std::string>& vocabula
 
 // The archive: the public part is the same for both variants (same seed); the members-only
 // text differs in words and length, and mixes in public words at different rates.
-std::string make_archive(char variant) {
+std::vector<Json> make_articles(char variant) {
   std::mt19937 pub(12345);
   std::mt19937 member(variant == 'A' ? 1 : 2);
   const auto& own = variant == 'A' ? kMemberWordsA : kMemberWordsB;
@@ -103,7 +105,51 @@ std::string make_archive(char variant) {
     }
     a["sections"] = sections;
   }
-  return jsonl(articles);
+  return articles;
+}
+
+bool members_only(const Json& article, const Json& section) {
+  return section.value("access", article.value("access", "public")) == "members";
+}
+
+// Whether an article's members-only sections may be added or removed unseen: not when it
+// teases their headings, which are public.
+bool hides_member_sections(const Json& article) { return !article.value("headings_public", false); }
+
+// Archive A without its hidden members-only sections (an article keeps one section, as it
+// must: its first, with other text if that was members-only).
+std::vector<Json> without_member_sections(std::vector<Json> articles) {
+  for (auto& a : articles) {
+    if (!hides_member_sections(a)) continue;
+    Json kept = Json::array();
+    for (const auto& section : a["sections"])
+      if (!members_only(a, section)) kept.push_back(section);
+    if (kept.empty()) kept.push_back({{"text", "rest"}});
+    a["sections"] = kept;
+  }
+  return articles;
+}
+
+// Archive A with a members-only section added to every article that hides them, so most
+// articles without member text get some.
+std::vector<Json> with_member_sections(std::vector<Json> articles) {
+  std::mt19937 member(3);
+  for (auto& a : articles)
+    if (hides_member_sections(a))
+      a["sections"].push_back({{"heading", "Added " + words(member, kMemberWordsB, 2)},
+                               {"access", "members"},
+                               {"text", words(member, kMemberWordsB, 5 + member() % 50)}});
+  return articles;
+}
+
+// A and B differ in members-only text; C is A without members-only sections and D is A
+// with more of them, which turns articles without member text into ones with it.
+const std::string kVariants = "ABCD";
+
+std::string make_archive(char variant) {
+  if (variant == 'C') return jsonl(without_member_sections(make_articles('A')));
+  if (variant == 'D') return jsonl(with_member_sections(make_articles('A')));
+  return jsonl(make_articles(variant));
 }
 
 const std::vector<std::vector<std::string>> kQueries = {
@@ -141,13 +187,17 @@ const std::vector<std::vector<std::string>> kQueries = {
     {"Does Stretching Prevent Injury"},
     {"str*"},
     {"members section"},
+    // Listings without a query: every article, in the order the index gives ties.
+    {"--limit", "100"},
+    {"--limit", "100", "--sort", "newest"},
+    {"--limit", "100", "--facets", "--tag", "injury"},
 };
 
 class NonInterference : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir;
-    for (char variant : {'A', 'B'}) {
+    for (char variant : kVariants) {
       auto input = *dir_ / (std::string(1, variant) + ".jsonl");
       write_file(input, make_archive(variant));
       auto r = index_run(*dir_ / (std::string("idx-") + variant), {input.string()});
@@ -164,23 +214,47 @@ class NonInterference : public ::testing::Test {
     return without_took_ms(r.out);
   }
 
+  static Xapian::Database tier(char variant, const std::string& name) {
+    return open_tier(index(variant), name);
+  }
+
+  // Ids of the articles with members-only text in one variant's input.
+  static std::set<std::string> with_member_text(char variant) {
+    std::set<std::string> ids;
+    std::istringstream lines(read_file(*dir_ / (std::string(1, variant) + ".jsonl")));
+    for (std::string line; std::getline(lines, line);) {
+      auto a = Json::parse(line);
+      for (const auto& section : a["sections"])
+        if (members_only(a, section)) ids.insert(a["id"].get<std::string>());
+    }
+    return ids;
+  }
+
   static TempDir* dir_;
 };
 
 TempDir* NonInterference::dir_ = nullptr;
 
 TEST_F(NonInterference, TheArchivesDifferOnlyInMembersOnlyText) {
-  auto a = read_file(*dir_ / "A.jsonl"), b = read_file(*dir_ / "B.jsonl");
-  ASSERT_NE(a, b);
-  auto pa = Xapian::Database((index('A') / *read_current(index('A')) / "public").string());
-  auto pb = Xapian::Database((index('B') / *read_current(index('B')) / "public").string());
-  EXPECT_EQ(everything_in(pa), everything_in(pb));
-  auto fa = Xapian::Database((index('A') / *read_current(index('A')) / "full").string());
-  auto fb = Xapian::Database((index('B') / *read_current(index('B')) / "full").string());
-  EXPECT_NE(fa.get_total_length(), fb.get_total_length());
-  EXPECT_TRUE(fa.term_exists("kinesiology"));
-  EXPECT_FALSE(fb.term_exists("kinesiology"));
-  EXPECT_TRUE(fb.term_exists("tendonitis"));
+  auto a = read_file(*dir_ / "A.jsonl");
+  // The same public content, in the same document order (everything_in lists documents
+  // by docid).
+  auto public_a = everything_in(tier('A', "public"));
+  for (char variant : kVariants.substr(1)) {
+    SCOPED_TRACE(std::string(1, variant));
+    ASSERT_NE(read_file(*dir_ / (std::string(1, variant) + ".jsonl")), a);
+    EXPECT_EQ(everything_in(tier(variant, "public")), public_a);
+    EXPECT_NE(tier(variant, "full").get_total_length(), tier('A', "full").get_total_length());
+  }
+  EXPECT_TRUE(tier('A', "full").term_exists("kinesiology"));
+  EXPECT_FALSE(tier('B', "full").term_exists("kinesiology"));
+  EXPECT_TRUE(tier('B', "full").term_exists("tendonitis"));
+  // C and D do add and remove whole members-only sections, and with them the member text
+  // of whole articles.
+  auto members_a = with_member_text('A');
+  EXPECT_GE(members_a.size(), 10u);
+  EXPECT_LT(with_member_text('C').size(), members_a.size());
+  EXPECT_GE(with_member_text('D').size(), members_a.size() + 10);
 }
 
 TEST_F(NonInterference, AnonymousAnswersAreByteIdentical) {
@@ -190,8 +264,9 @@ TEST_F(NonInterference, AnonymousAnswersAreByteIdentical) {
     std::string line;
     for (const auto& word : q) line += word + " ";
     SCOPED_TRACE(line);
-    auto a = answer('A', q), b = answer('B', q);
-    EXPECT_EQ(a, b);
+    auto a = answer('A', q);
+    for (char variant : kVariants.substr(1))
+      EXPECT_EQ(answer(variant, q), a) << "archive " << variant;
     auto parsed = Json::parse(a, nullptr, false);
     ASSERT_FALSE(parsed.is_discarded()) << a;
     if (!parsed["results"].empty()) ++with_results;
@@ -200,6 +275,37 @@ TEST_F(NonInterference, AnonymousAnswersAreByteIdentical) {
   // The queries do exercise results and spelling suggestions.
   EXPECT_GE(with_results, 20u);
   EXPECT_GE(corrected, 1u);
+}
+
+// A draft check reports invalid lines by line and field; the line itself, which may be
+// member text, is never quoted back.
+TEST_F(NonInterference, ADraftCheckQuotesNoTextOfAnInvalidLine) {
+  auto canary = make_canary();
+  auto drafts = *dir_ / "drafts.jsonl";
+  write_file(drafts,
+             "{\"id\": \"d1\", \"title\": \"T\", \"sections\": [{\"access\": \"members\", "
+             "\"text\": \"" +
+                 canary + " " + canary + "\n" +
+                 "{\"id\": \"d2\", \"title\": \"T\", \"sections\": [{\"text\": " + canary +
+                 "}]}\n" + "{\"id\": \"d3\", \"title\": \"T\", \"published\": \"" + canary +
+                 "\", \"sections\": [{\"text\": \"x\"}]}\n" +
+                 "{\"id\": \"d4\", \"title\": \"T\", \"sections\": [{\"text\": \"x " + canary +
+                 "\"}], \"n\": 1e999}\n");
+  for (bool as_json : {true, false}) {
+    std::vector<std::string> argv = {bin("archive-search"), "xref",         "check", "--index",
+                                     index('A').string(),   drafts.string()};
+    if (as_json) argv.push_back("--json");
+    auto r = run(argv);
+    EXPECT_EQ(r.status, 1) << r.err;
+    EXPECT_EQ((r.out + r.err).find(canary.substr(0, 8)), std::string::npos) << r.out << r.err;
+    EXPECT_EQ((r.out + r.err).find(canary.substr(8)), std::string::npos) << r.out << r.err;
+    if (as_json) {
+      auto report = Json::parse(r.out);
+      std::set<int> lines;
+      for (const auto& problem : report["invalid"]) lines.insert(problem["line"].get<int>());
+      EXPECT_EQ(lines, (std::set<int>{1, 2, 3, 4})) << r.out;
+    }
+  }
 }
 
 TEST_F(NonInterference, MemberAnswersDoDiffer) {

@@ -1,8 +1,12 @@
 #include "archive/article_reader.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <iostream>
+#include <random>
 #include <sstream>
 
 #include "test_support.hpp"
@@ -35,6 +39,17 @@ struct Read {
     return out;
   }
 };
+
+// Reads JSONL held in memory, as the draft checks do.
+Read read_text(const std::string& text) {
+  std::istringstream in(text);
+  Read r;
+  read_jsonl(
+      in, "<text>",
+      [&](Article&& a, const SourcePosition& where) { r.articles.emplace_back(a.id, where); },
+      [&](const InputProblem& p) { r.problems.push_back(p); });
+  return r;
+}
 
 Read read(const std::string& input) {
   Read r;
@@ -154,6 +169,122 @@ TEST(ArticleReader, AnOverlongLineIsReportedAndTheNextLineStillRead) {
   EXPECT_EQ(r.problems[0].errors.at(0).field, "(line)");
   EXPECT_NE(r.problems[0].errors.at(0).message.find("16 MiB"), std::string::npos)
       << r.problems[0].errors.at(0).message;
+}
+
+// nlohmann reports a number beyond a double as out_of_range, not parse_error: it must be
+// a problem of its line like any other, in strict and lenient runs alike.
+TEST(ArticleReader, ANumberOutOfRangeIsAProblemOfItsLine) {
+  TempDir dir;
+  auto file = (dir / "in.jsonl").string();
+  write_file(file,
+             joined({article("a"), R"({"id": "b", "title": 1e999, "sections": []})", R"([-1e999])",
+                     R"({"id": "c", "n": 123456789012345678901234567890e300})", article("d")}));
+  auto r = read(file);
+  EXPECT_EQ(r.ids(), (std::vector<std::string>{"a", "d"}));
+  EXPECT_EQ(r.problem_lines(),
+            (std::vector<std::string>{
+                file + ":2: (json): a number is out of range (beyond a 64-bit float)",
+                file + ":3: (json): a number is out of range (beyond a 64-bit float)",
+                file + ":4: (json): a number is out of range (beyond a 64-bit float)"}));
+  // A .json file too.
+  write_file(dir / "one.json",
+             R"({"id": "e", "title": "T", "sections": [{"text": "x"}], "n": 1e999})");
+  EXPECT_EQ(
+      read((dir / "one.json").string()).problem_lines(),
+      std::vector<std::string>{(dir / "one.json").string() +
+                               ":1: (json): a number is out of range (beyond a 64-bit float)"});
+}
+
+// Whatever bytes a line holds, reading reports it and goes on: nothing throws out.
+TEST(ArticleReader, ALineOfAnyBytesIsAProblemNeverAnException) {
+  std::vector<std::string> lines = {
+      std::string(100000, '['),  // deep nesting
+      std::string(100000, '[') + std::string(100000, ']'),
+      std::string("{\"id\": \"x\0y\", \"title\": \"T\"}", 28),
+      "1e999",
+      "-1e-999999",
+      "18446744073709551616",
+      "{\"a\":1e309}",
+      "\"\\ud800\"",
+      "\xef\xbb\xbf{}",
+      "{\"id\": \"a\", \"title\": \"T\", \"sections\": [{\"text\": \"x\"}], \"id\": \"b\"}",
+      "{\"sections\": [[[[[]]]]], \"tags\": [{}], \"links\": [1e308, null]}"};
+  std::mt19937 random(20261201);
+  for (int i = 0; i < 2000; ++i) {
+    std::string line(random() % 64, '\0');
+    for (auto& c : line) c = static_cast<char>(random() % 256);
+    std::erase(line, '\n');
+    lines.push_back(line);
+  }
+  // Valid articles mangled a byte at a time: close to valid, so deep into the checks.
+  auto valid = article("valid");
+  for (std::size_t at = 0; at < valid.size(); ++at)
+    for (char c : {'\0', '"', '}', '9', '\xff', '-', 'e'}) {
+      auto mangled = valid;
+      mangled[at] = c;
+      lines.push_back(mangled);
+    }
+  std::string text;
+  for (const auto& line : lines) text += line + "\n";
+  Read r;
+  ASSERT_NO_THROW(r = read_text(text));
+  EXPECT_EQ(r.articles.size() + r.problems.size() +
+                std::count_if(lines.begin(), lines.end(),
+                              [](const std::string& l) {
+                                return std::all_of(l.begin(), l.end(),
+                                                   [](unsigned char c) { return std::isspace(c); });
+                              }),
+            lines.size());
+  for (const auto& p : r.problems) EXPECT_FALSE(p.errors.empty());
+}
+
+// Problems reach logs and HTTP answers (xref check), and the line may be member text:
+// a message names the field and the position, never a value the line held.
+TEST(ArticleReader, AProblemNeverQuotesTheInput) {
+  const std::string canary = testing::make_canary();
+  std::vector<std::string> lines = {
+      "{\"id\": \"a\", \"title\": \"T\", \"sections\": [{\"text\": \"" + canary + "\"}] oops}",
+      "{\"id\": \"a\", \"title\": \"T\", \"sections\": [{\"text\": " + canary + "}]}",
+      "{\"id\": \"a\", \"title\": \"T\", \"sections\": [{\"text\": \"" + canary + "\xff\"}]}",
+      "{\"id\": \"a\", \"title\": \"T\", \"sections\": [{\"text\": \"" + canary,
+      "{\"id\": \"a\", \"title\": \"T\", \"sections\": [{\"text\": \"" + canary + "\\q\"}]}",
+      "{\"id\": \"a\", \"title\": \"T\", \"sections\": [{\"text\": \"" + canary + "\t\"}]}",
+      "[" + canary + "e999]",
+      "{\"id\": \"" + canary + " Upper\", \"title\": \"T\", \"sections\": [{\"text\": \"x\"}]}",
+      "{\"id\": \"a\", \"title\": \"T\", \"published\": \"" + canary + "\", \"sections\": []}",
+      "{\"id\": \"a\", \"title\": \"T\", \"tags\": [\"" + canary + "!\"], \"sections\": []}",
+      "{\"id\": \"a\", \"title\": \"T\", \"sections\": [{\"access\": \"" + canary +
+          "\", \"text\": \"x\"}]}",
+  };
+  std::string text;
+  for (const auto& line : lines) text += line + "\n";
+  auto r = read_text(text);
+  EXPECT_TRUE(r.articles.empty());
+  ASSERT_EQ(r.problems.size(), lines.size());
+  for (const auto& line : r.problem_lines()) {
+    // Neither half of the token: no part of the input, cut anywhere, either.
+    EXPECT_EQ(line.find(canary.substr(0, 8)), std::string::npos) << line;
+    EXPECT_EQ(line.find(canary.substr(8)), std::string::npos) << line;
+  }
+}
+
+// A stream (standard input from a pipe or a device) need not ever end a line: an over-long
+// line ends reading it, rather than skipping on forever.
+TEST(ArticleReader, AnOverlongLineOnAStreamEndsReadingIt) {
+  std::istringstream input(std::string(kMaxLineBytes + 1, '0') + "\n" + article("after") + "\n");
+  auto* saved = std::cin.rdbuf(input.rdbuf());
+  Read r;
+  try {
+    r = read("-");
+  } catch (...) {
+    std::cin.rdbuf(saved);
+    throw;
+  }
+  std::cin.rdbuf(saved);
+  EXPECT_TRUE(r.articles.empty());
+  EXPECT_EQ(r.problem_lines(),
+            std::vector<std::string>{"<stdin>:1: (line): longer than 16 MiB; one article per "
+                                     "line; the rest of <stdin> is not read"});
 }
 
 TEST(ArticleReader, CrlfLineEndingsAndAMissingFinalNewlineAreFine) {
@@ -279,6 +410,79 @@ TEST(ArticleReader, DirectoriesExpandRecursivelySortedOnlyJsonAndJsonl) {
                        r + "/z.jsonl",
                        "-",
                    }));
+}
+
+// Expecting an InputError whose message holds `part`.
+void expect_input_error(const std::vector<std::string>& inputs, const std::string& part) {
+  try {
+    expand_inputs(inputs);
+    ADD_FAILURE() << "no InputError; wanted one with " << part;
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find(part), std::string::npos) << e.what();
+  }
+}
+
+// What is named like an article file but cannot be read would silently drop its articles
+// (and a rebuild would delete them from the index): it is an error naming its path.
+TEST(ArticleReader, ABrokenLinkOrAFifoNamedAsAnArticleFileIsAnError) {
+  TempDir dir;
+  auto root = dir / "archive";
+  fs::create_directories(root / "sub");
+  write_file(root / "a.jsonl", article("a") + "\n");
+  fs::create_symlink(root / "gone.jsonl", root / "sub" / "link.jsonl");
+  expect_input_error({root.string()}, (root / "sub" / "link.jsonl").string() +
+                                          ": cannot read: a broken symbolic link");
+  expect_input_error(
+      {(root / "sub" / "link.jsonl").string()},
+      (root / "sub" / "link.jsonl").string() + ": cannot read: a broken symbolic link");
+  fs::remove(root / "sub" / "link.jsonl");
+  fs::create_symlink(root / "gone.txt", root / "sub" / "notes.txt");  // not an article name
+  fs::create_symlink(root / "sub", root / "dir-link.jsonl");          // a directory: not followed
+  EXPECT_EQ(expand_inputs({root.string()}), std::vector<std::string>{(root / "a.jsonl").string()});
+  ASSERT_EQ(::mkfifo((root / "sub" / "pipe.jsonl").c_str(), 0644), 0);
+  expect_input_error({root.string()},
+                     (root / "sub" / "pipe.jsonl").string() + ": cannot read: not a regular file");
+}
+
+// A device or FIFO given by name may never end (/dev/zero): refused, pointing to "-".
+TEST(ArticleReader, ANamedInputThatIsNotAFileIsRefused) {
+  expect_input_error({"/dev/zero"}, "/dev/zero: cannot read: not a regular file or directory");
+}
+
+// An unreadable subdirectory is named. (Root reads any directory: the check runs as nobody.)
+TEST(ArticleReader, AnUnreadableSubdirectoryIsNamed) {
+  TempDir dir;
+  auto root = dir / "archive";
+  fs::create_directories(root / "locked");
+  write_file(root / "locked" / "a.jsonl", article("a") + "\n");
+  fs::permissions(dir.path(), fs::perms::all);
+  fs::permissions(root, fs::perms::all);
+  fs::permissions(root / "locked", fs::perms::none);
+  int pipe_fds[2];
+  ASSERT_EQ(::pipe(pipe_fds), 0);
+  auto pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::close(pipe_fds[0]);
+    std::string message = "no error";
+    if (::geteuid() != 0 || (::setgid(65534) == 0 && ::setuid(65534) == 0)) {
+      try {
+        expand_inputs({root.string()});
+      } catch (const InputError& e) {
+        message = e.what();
+      }
+    }
+    auto written = ::write(pipe_fds[1], message.data(), message.size());
+    ::_exit(written < 0);
+  }
+  ::close(pipe_fds[1]);
+  std::string message;
+  char buffer[512];
+  for (ssize_t n; (n = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0;) message.append(buffer, n);
+  ::close(pipe_fds[0]);
+  ::waitpid(pid, nullptr, 0);
+  fs::permissions(root / "locked", fs::perms::owner_all);
+  EXPECT_EQ(message, (root / "locked").string() + ": cannot read: Permission denied");
 }
 
 TEST(ArticleReader, EveryInvalidFixtureLineIsAProblemAndEveryValidOneAnArticle) {

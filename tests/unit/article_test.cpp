@@ -163,14 +163,16 @@ TEST(Article, InvalidFixtureMessagesSayWhatIsWrong) {
   EXPECT_EQ(message[3], "is required");
   EXPECT_EQ(message[4], "must hold at least one section");
   EXPECT_NE(message[5].find("slug"), std::string::npos) << message[5];
-  EXPECT_NE(message[6].find("2019-13-01"), std::string::npos) << message[6];
+  // What is wrong, never the value: it may be member text, and problems reach logs and
+  // HTTP answers.
+  EXPECT_EQ(message[6], "must be a date YYYY-MM-DD or null");
   EXPECT_EQ(message[8], "unknown field");
   EXPECT_EQ(message[9], "unknown field");
   EXPECT_EQ(message[10], "must be a string, not number");
   EXPECT_EQ(message[11], "must be an array, not string");
   EXPECT_EQ(message[12], "is required");
   EXPECT_EQ(message[13], "must not be empty");
-  EXPECT_NE(message[15].find("Not A Slug"), std::string::npos) << message[15];
+  EXPECT_EQ(message[15], "must be a slug of lower-case letters, digits and '-'");
 }
 
 // tests/fixtures/invalid/fields.jsonl: paths into arrays and sections, lengths in code

@@ -34,10 +34,13 @@ class InputError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Longest line read; a longer one is reported as a problem and skipped, unbuffered.
+// Longest line read; a longer one is reported as a problem and skipped, unbuffered (on
+// standard input from a pipe or a device, which need never end a line, it ends the input).
 inline constexpr std::size_t kMaxLineBytes = 16u << 20;
 
-// Expands directories (recursively, *.jsonl and *.json, sorted) and checks files exist.
+// Expands directories (recursively, *.jsonl and *.json, sorted). Throws InputError naming
+// the path for a missing input, an unreadable directory, an article file that cannot be
+// read (a broken link) and a named input that is not a regular file (/dev/zero).
 std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs);
 
 using ArticleSink = std::function<void(Article&&, const SourcePosition&)>;

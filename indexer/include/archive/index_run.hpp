@@ -16,13 +16,15 @@ struct IndexOptions {
   std::vector<std::string> deletes;
   bool rebuild = false;
   bool keep_going = false;
+  // A rebuild from no valid article (a failed export) would replace the index with an
+  // empty one; it is refused unless this is set.
+  bool allow_empty = false;
   // Documents per tier held in memory before they are written out; bounds peak memory.
   // Measured at 10k generated articles: 2,000 ran at 226 articles/s and 724 MiB peak,
   // 500 at 257 articles/s and 472 MiB (Xapian's own default, 10,000, holds about 1 GB).
   std::size_t batch_size = 500;
-  // A rebuild writes each article without member text once, to a shared part, and makes
-  // both tiers by compacting the parts together: less to write, and compact tiers are
-  // smaller and faster to search. Off: each tier written directly, uncompacted.
+  // A rebuild compacts both tiers: smaller and faster to search. Off: left as written.
+  // (An incremental run always compacts the public tier, to rewrite its files.)
   bool compact = true;
 };
 
@@ -41,6 +43,7 @@ struct IndexReport {
   std::vector<std::string> problems;  // "file:line: field: message"
   std::vector<std::string> warnings;
   bool published = false;
+  std::string refused;  // why the run refused to publish, when it did
   std::string generation;
   double seconds = 0;
 
