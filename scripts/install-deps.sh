@@ -12,6 +12,7 @@ packages=(
   clang-14 libclang-rt-14-dev
   python3 python3-jsonschema python3-yaml
   python3-selenium chromium chromium-driver
+  haproxy nginx-light curl xapian-tools docker-compose
 )
 # Peers the benchmarks compare against (not needed by the tests).
 if [[ "${1:-}" == "--bench" ]]; then

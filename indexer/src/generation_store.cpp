@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
+#include <xapian.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -45,6 +46,16 @@ void fsync_tree(const fs::path& dir) {
   for (const auto& entry : fs::recursive_directory_iterator(dir))
     fsync_path(entry.path(), entry.is_directory() ? O_RDONLY | O_DIRECTORY : O_RDONLY);
   fsync_path(dir, O_RDONLY | O_DIRECTORY);
+}
+
+// Writes the generation's name into both tiers, so that readers can tell the databases
+// they opened are the ones CURRENT names (see layout::kGenerationKey).
+void stamp_generation(const fs::path& work, const std::string& name) {
+  for (auto tier : {layout::kPublicTier, layout::kFullTier}) {
+    Xapian::WritableDatabase db((work / tier).string(), Xapian::DB_OPEN);
+    db.set_metadata(std::string(layout::kGenerationKey), name);
+    db.commit();
+  }
 }
 
 }  // namespace
@@ -114,6 +125,7 @@ fs::path GenerationStore::begin(bool copy_current) {
 std::string GenerationStore::publish(const fs::path& work) {
   auto name = work.filename().string();
   name = name.substr(0, name.find(layout::kPartialMarker));
+  stamp_generation(work, name);
   fsync_tree(work);
   fs::rename(work, root_ / name);
   auto tmp = root_ / (std::string(layout::kCurrentFile) + ".tmp");

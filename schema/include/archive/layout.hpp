@@ -27,6 +27,11 @@ inline constexpr std::string_view kFullTier = "full";
 inline constexpr std::string_view kManifestFile = "manifest.json";
 inline constexpr std::string_view kLockFile = ".lock";
 
+// Metadata key under which each tier's database carries the name of its generation,
+// stamped when the generation is published. A replica that copied generations in checks
+// it: databases renamed or half-copied into place carry another name, or none.
+inline constexpr std::string_view kGenerationKey = "archive.generation";
+
 // manifest.json's "format": bumped whenever documents change shape. Readers refuse other
 // formats, and an incremental run on one asks for --rebuild.
 inline constexpr int kFormat = 2;

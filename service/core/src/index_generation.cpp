@@ -36,4 +36,18 @@ const FacetTable& IndexGeneration::facet_table(const Xapian::Database& tier) con
   return *table;
 }
 
+std::string IndexGeneration::readiness_problem(const std::string& current) const {
+  if (name_ != current)
+    return "serving " + name_ + " but CURRENT names " + (current.empty() ? "nothing" : current);
+  for (auto [tier, db] :
+       {std::pair{layout::kPublicTier, &public_tier_}, std::pair{layout::kFullTier, &full_tier_}}) {
+    auto what = std::string("the ") + std::string(tier) + " tier of " + name_;
+    if (db->get_doccount() == 0) return what + " holds no documents";
+    auto stamped = db->get_metadata(std::string(layout::kGenerationKey));
+    if (stamped != name_)
+      return what + " carries generation \"" + stamped + "\"; copy the generation again";
+  }
+  return "";
+}
+
 }  // namespace archive

@@ -177,6 +177,7 @@ struct HttpService::Impl {
       std::atomic<std::size_t>& n;
       ~Slot() { --n; }
     } slot{in_flight};
+    pool.take_generation_used();  // one a request that failed unexpectedly left behind
     try {
       if (++in_flight > options.max_in_flight)
         throw HttpError{429, "too_many_requests", "the service is busy; retry shortly"};
@@ -202,6 +203,9 @@ struct HttpService::Impl {
       spdlog::error("index error on {}: {}", req.path.substr(0, 64), e.get_description());
       send_error(res, {500, "internal", "index error; see the service log"});
     }
+    // Replicas on the same generation answer alike; this says which one answered.
+    if (auto generation = pool.take_generation_used())
+      res.set_header("X-Index-Generation", *generation);
   }
 
   static void require_editor(const HttpRequest& req, const Entitlement& who, const char* why);
@@ -222,8 +226,16 @@ void HttpService::Impl::add_routes() {
   add(
       "GET", "/readyz",
       [this](const HttpRequest&, HttpResponse& res, const Entitlement&) {
-        auto& searcher = pool.local();
-        send_json(res, 200, {{"status", "ready"}, {"generation", searcher.generation().name()}});
+        // A load balancer sends traffic only where this says 200: never to a replica
+        // holding an empty, half-copied or misnamed generation.
+        std::string problem;
+        try {
+          problem = pool.local().generation().readiness_problem(pool.generation());
+        } catch (const Xapian::Error& e) {
+          problem = "the current generation cannot be opened: " + e.get_msg();
+        }
+        if (!problem.empty()) throw HttpError{503, "index_unavailable", problem};
+        send_json(res, 200, {{"status", "ready"}, {"generation", pool.generation()}});
       },
       kOperational);
   add(

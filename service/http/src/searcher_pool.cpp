@@ -1,6 +1,7 @@
 #include "searcher_pool.hpp"
 
 #include <unordered_map>
+#include <utility>
 
 #include "archive/generation_store.hpp"
 
@@ -10,7 +11,13 @@ namespace {
 struct LocalSearcher {
   std::optional<Searcher> searcher;
   std::uint64_t epoch = 0;
+  bool used = false;  // handed out since take_generation_used() last looked
 };
+
+LocalSearcher& local_of(const SearcherPool* pool) {
+  thread_local std::unordered_map<const SearcherPool*, LocalSearcher> locals;
+  return locals[pool];
+}
 
 }  // namespace
 
@@ -47,8 +54,7 @@ std::string SearcherPool::generation() const {
 }
 
 Searcher& SearcherPool::local() {
-  thread_local std::unordered_map<const SearcherPool*, LocalSearcher> locals;
-  auto& local = locals[this];
+  auto& local = local_of(this);
   auto epoch = epoch_.load();
   if (!local.searcher) {
     local.searcher.emplace(root_, limits_);
@@ -56,7 +62,14 @@ Searcher& SearcherPool::local() {
     local.searcher->refresh();
   }
   local.epoch = epoch;
+  local.used = true;
   return *local.searcher;
+}
+
+std::optional<std::string> SearcherPool::take_generation_used() {
+  auto& local = local_of(this);
+  if (!std::exchange(local.used, false)) return std::nullopt;
+  return local.searcher->generation().name();
 }
 
 }  // namespace archive

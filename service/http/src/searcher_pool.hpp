@@ -26,6 +26,10 @@ class SearcherPool {
   // The newest published generation seen by the watcher, "" while there is none.
   std::string generation() const;
 
+  // The generation this thread's searcher was on when local() last handed it out, if it
+  // did since the previous call; forgets it. An answer says which generation computed it.
+  std::optional<std::string> take_generation_used();
+
  private:
   void watch(double poll_interval_s);
 

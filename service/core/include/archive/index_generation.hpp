@@ -25,6 +25,12 @@ class IndexGeneration {
   // 100k articles) and kept while this generation is open.
   const FacetTable& facet_table(const Xapian::Database& tier) const;
 
+  // Why this generation must not take traffic, or "" when it may. `current` is the name
+  // CURRENT gives now. A replica serves only a generation that CURRENT names, whose tiers
+  // both hold documents and carry that name in their metadata (layout::kGenerationKey):
+  // an empty, half-copied or renamed copy fails one of these.
+  std::string readiness_problem(const std::string& current) const;
+
  private:
   IndexGeneration(std::string name, Xapian::Database public_tier, Xapian::Database full_tier)
       : name_(std::move(name)),
