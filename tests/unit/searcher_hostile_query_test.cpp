@@ -138,6 +138,16 @@ TEST_F(SearcherHostileQuery, NoFeedbackForWildcards) {
   EXPECT_EQ(ids(true), plain);
 }
 
+// A wildcard is a prefix, not a misspelt word: no "did you mean" for it.
+TEST_F(SearcherHostileQuery, WildcardsAreNotSpellChecked) {
+  Searcher searcher(*dir_ / "index");
+  SearchRequest request;
+  request.query = "stretchng";
+  EXPECT_EQ(searcher.search(request, {}).corrected_query, "stretching");
+  request.query = "stretchng* recovry";
+  EXPECT_EQ(searcher.search(request, {}).corrected_query, "stretchng* recovery");
+}
+
 TEST_F(SearcherHostileQuery, UnlocksAreCappedWithAReason) {
   Searcher searcher(*dir_ / "index");
   Entitlement many{CallerTier::Public, {}};

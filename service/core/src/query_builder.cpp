@@ -104,10 +104,11 @@ std::string correct_spelling(const std::string& text, const Xapian::Database& db
     auto word = text.substr(i, j - i);
     bool field_value = i > 0 && text[i - 1] == ':';
     bool field_name = j < text.size() && text[j] == ':';
+    bool pattern = j < text.size() && text[j] == '*';
     bool unfinished = partial && j == text.size();
     std::string suggestion;
-    if (!field_value && !field_name && !unfinished && !is_stopword(word) && !db.term_exists(word) &&
-        !std::isdigit(static_cast<unsigned char>(word[0])))
+    if (!field_value && !field_name && !pattern && !unfinished && !is_stopword(word) &&
+        !db.term_exists(word) && !std::isdigit(static_cast<unsigned char>(word[0])))
       suggestion = db.get_spelling_suggestion(word);
     changed |= !suggestion.empty();
     out += suggestion.empty() ? word : suggestion;
