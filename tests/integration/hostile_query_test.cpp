@@ -32,7 +32,7 @@ class HttpHostileQuery : public ::testing::Test {
 };
 
 // XOR next to a wildcard or a word being typed crashed Xapian (SIGSEGV) on an unlock's
-// two databases.
+// two databases; XOR is now refused with a reason.
 TEST_F(HttpHostileQuery, XorWithWildcardUnderAnUnlockToken) {
   auto http = server_->http();
   for (const auto& token : {server_->unlock_token({ids::kUnlockable}),
@@ -48,10 +48,10 @@ TEST_F(HttpHostileQuery, XorWithWildcardUnderAnUnlockToken) {
       }
     }
   }
-  // A word being typed after XOR is taken as typed, so the search box keeps answering.
-  auto typing = http.get("/v1/search?partial=1&q=" + url_encode("pain XOR stretch"),
-                         server_->unlock_token({ids::kUnlockable}));
-  EXPECT_EQ(typing.status, 200) << typing.body;
+  auto refused = http.get("/v1/search?partial=1&q=" + url_encode("pain XOR stretch"),
+                          server_->unlock_token({ids::kUnlockable}));
+  EXPECT_EQ(refused.status, 400) << refused.body;
+  EXPECT_NE(refused.message().find("XOR is not supported"), std::string::npos) << refused.body;
 }
 
 // More pages than the core unlocks at once are refused with a reason, not searched slowly.

@@ -67,35 +67,34 @@ class SearcherHostileQuery : public ::testing::Test {
 
 testing::TempDir* SearcherHostileQuery::dir_ = nullptr;
 
-// The shape that crashed archive-serve: XOR next to a wildcard, over an unlock overlay.
-// A written wildcard under XOR is refused with a reason; a word being typed is taken as
-// typed, so the search box keeps answering.
-TEST_F(SearcherHostileQuery, XorWithWildcardOverUnlockOverlay) {
+// XOR crashed archive-serve next to a wildcard or a word being typed over an unlock
+// overlay, and (found by tests/fuzz/query_fuzz.cpp) over a phrase on one database. It is
+// refused with a reason, for every caller, as typed and while typing.
+TEST_F(SearcherHostileQuery, XorIsRefusedWithAReason) {
   Searcher searcher(*dir_ / "index");
-  Entitlement unlock{CallerTier::Public, {ids::kUnlockable}};
-  for (const char* query :
-       {"ab* XOR pain", "pain XOR ab*", "st* XOR re*", "(ab* XOR s*) OR pain"}) {
-    SCOPED_TRACE(query);
-    SearchRequest request;
-    request.query = query;
-    for (bool partial : {false, true}) {
-      request.partial = partial;
-      try {
-        searcher.search(request, unlock);
-        ADD_FAILURE() << "XOR over a wildcard was not refused";
-      } catch (const QueryError& e) {
-        EXPECT_NE(std::string(e.what()).find("XOR cannot be combined with a wildcard"),
-                  std::string::npos)
-            << e.what();
+  for (const auto& caller : callers()) {
+    for (const char* query : {"ab* XOR pain", "pain XOR ab*", "(ab* XOR s*) OR pain",
+                              "recovery XOR stre", "stretching sleetitle:p XOR run*ning"}) {
+      SCOPED_TRACE(std::string(caller.name) + ": " + query);
+      SearchRequest request;
+      request.query = query;
+      for (bool partial : {false, true}) {
+        request.partial = partial;
+        try {
+          searcher.search(request, caller.entitlement);
+          ADD_FAILURE() << "XOR was not refused";
+        } catch (const QueryError& e) {
+          EXPECT_EQ(std::string(e.what()),
+                    "XOR is not supported: use OR, AND or NOT ((a OR b) NOT (a AND b) is a XOR b)");
+        }
       }
+      EXPECT_THROW(searcher.suggest(query, 5, caller.entitlement), QueryError);
     }
-    EXPECT_THROW(searcher.suggest(query, 5, unlock), QueryError);
   }
-  SearchRequest typing;
-  typing.query = "recovery XOR stre";
-  typing.partial = true;
-  EXPECT_FALSE(searcher.search(typing, unlock).results.empty());
-  EXPECT_NO_THROW(searcher.suggest(typing.query, 5, unlock));
+  // Shouted, XOR is a word like the others (fold_case), and answers.
+  SearchRequest shouted;
+  shouted.query = "STRETCHING XOR SLEEP";
+  EXPECT_NO_THROW(searcher.search(shouted, {}));
 }
 
 // Two operands joined by each operator, for each caller, as typed and as a word being

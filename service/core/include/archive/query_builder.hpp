@@ -31,7 +31,7 @@ class QueryBuilder {
 
   // `db` supplies term frequencies for wildcard expansion and the spelling dictionary;
   // pass the database of the caller's tier. Throws QueryError for queries over the limits
-  // and for XOR over a wildcard, which Xapian cannot match on an unlock overlay.
+  // and for XOR, which crashes Xapian 1.4.22 in several shapes.
   ParsedQuery parse(const std::string& text, const Xapian::Database& db, bool partial) const;
 
   // The boolean filters and date range of a request, combined; an empty query when none
