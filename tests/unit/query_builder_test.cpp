@@ -263,7 +263,7 @@ TEST(QueryBuilderWildcard, ExpansionIsLimitedToTheMostFrequentWords) {
   }
 
   // Positive control: a bigger limit reaches every word.
-  QueryBuilder wide(QueryLimits{1024, 64, 1000});
+  QueryBuilder wide(QueryLimits{1024, 64, 1000, 1000});
   enquire.set_query(wide.parse("a*", db, false).query);
   EXPECT_EQ(enquire.get_mset(0, 1000).size(), 131u);
 
@@ -280,6 +280,15 @@ TEST(QueryBuilderWildcard, ExpansionIsLimitedToTheMostFrequentWords) {
   EXPECT_EQ(one.find("WILDCARD"), std::string::npos) << one;
   auto two = limited.parse("vitamin ab", db, true).query.get_description();
   EXPECT_NE(two.find("WILDCARD"), std::string::npos) << two;
+
+  // The budget is the whole query's: one wildcard may take all of it, two share it.
+  QueryBuilder budget(QueryLimits{1024, 64, 64, 8});
+  enquire.set_query(budget.parse("a*", db, false).query);
+  EXPECT_EQ(enquire.get_mset(0, 1000).size(), 9u);  // d0..d7 and "common"
+  enquire.set_query(budget.parse("a* ab*", db, false).query);
+  EXPECT_EQ(enquire.get_mset(0, 1000).size(), 5u);  // d0..d3 and "common"
+  enquire.set_query(budget.parse("vitamin ab0", db, true).query);
+  EXPECT_EQ(enquire.get_mset(0, 1000).size(), 9u);  // the word being typed counts too
 }
 
 }  // namespace

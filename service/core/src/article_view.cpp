@@ -7,7 +7,7 @@ namespace archive {
 
 std::optional<ArticleView> Searcher::article(const std::string& id,
                                              const Entitlement& entitlement) const {
-  auto scope = scope_for(generation_, entitlement);
+  auto scope = scope_of(entitlement);
   auto did = find_article(scope, id);
   if (!did) return std::nullopt;
   auto data = nlohmann::json::parse(scope.db.get_document(*did).get_data());

@@ -5,6 +5,7 @@
 
 #include "archive/document_builder.hpp"
 #include "archive/layout.hpp"
+#include "archive/snippet_source.hpp"
 #include "archive/text.hpp"
 
 namespace archive {
@@ -54,6 +55,34 @@ Xapian::termcount partial_expansion(std::string_view text, Xapian::termcount mos
   return letters < 2 ? 0 : letters == 2 ? std::min<Xapian::termcount>(16, most) : most;
 }
 
+// The query of the first reading of `text` that parses: strict syntax; the same words
+// without operators; bare words.
+Xapian::Query parse_forgiving(QP& parser, const std::string& text, unsigned extra_flags) {
+  for (auto [flags, input] :
+       {std::pair{kSyntaxFlags | extra_flags, text}, std::pair{QP::FLAG_PHRASE | extra_flags, text},
+        std::pair{extra_flags, words_only(text)}}) {
+    try {
+      return parser.parse_query(input, flags);
+    } catch (const Xapian::QueryParserError&) {
+      continue;
+    }
+  }
+  return {};
+}
+
+// True when `query` holds an XOR. Xapian 1.4.22 crashes (SIGSEGV in the matcher) on
+// XOR shapes: over a wildcard or a word being typed when the database has two parts, as an
+// unlock's has, and, as fuzzing found, over a phrase and unstemmed words on one database
+// ("stretching sleetitle:p XOR run*ning" as a member). The trigger is inside Xapian, so no
+// XOR reaches it. A rewrite would not be cheaper to trust: a XOR b XOR c is the parity of
+// every operand, and (a OR b) AND_NOT (a AND b) for each pair grows exponentially.
+bool has_xor(const Xapian::Query& query) {
+  if (query.get_type() == Xapian::Query::OP_XOR) return true;
+  for (std::size_t i = 0; i < query.get_num_subqueries(); ++i)
+    if (has_xor(query.get_subquery(i))) return true;
+  return false;
+}
+
 }  // namespace
 
 Xapian::Query match_all() { return Xapian::Query(std::string()); }
@@ -77,10 +106,11 @@ std::string correct_spelling(const std::string& text, const Xapian::Database& db
     auto word = text.substr(i, j - i);
     bool field_value = i > 0 && text[i - 1] == ':';
     bool field_name = j < text.size() && text[j] == ':';
+    bool pattern = j < text.size() && text[j] == '*';
     bool unfinished = partial && j == text.size();
     std::string suggestion;
-    if (!field_value && !field_name && !unfinished && !is_stopword(word) && !db.term_exists(word) &&
-        !std::isdigit(static_cast<unsigned char>(word[0])))
+    if (!field_value && !field_name && !pattern && !unfinished && !is_stopword(word) &&
+        !db.term_exists(word) && !std::isdigit(static_cast<unsigned char>(word[0])))
       suggestion = db.get_spelling_suggestion(word);
     changed |= !suggestion.empty();
     out += suggestion.empty() ? word : suggestion;
@@ -143,12 +173,16 @@ ParsedQuery QueryBuilder::parse(const std::string& raw, const Xapian::Database& 
   parser.set_stopper(&stopper_);
   parser.set_database(db);
   parser.set_default_op(Xapian::Query::OP_OR);
-  parser.set_max_expansion(limits_.max_expansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
-                           QP::FLAG_WILDCARD | QP::FLAG_PARTIAL);
-  auto expansion = partial ? partial_expansion(text, limits_.max_expansion) : 0;
-  if (expansion > 0)
-    parser.set_max_expansion(expansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
-                             QP::FLAG_PARTIAL);
+  auto partial_words = partial ? partial_expansion(text, limits_.max_expansion) : 0;
+  // Each wildcard may become `most` words, the word being typed fewer while it is short.
+  auto limit_expansion = [&](Xapian::termcount most) {
+    parser.set_max_expansion(most, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
+                             QP::FLAG_WILDCARD | QP::FLAG_PARTIAL);
+    if (partial_words > 0)
+      parser.set_max_expansion(std::min(partial_words, most),
+                               Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT, QP::FLAG_PARTIAL);
+  };
+  limit_expansion(limits_.max_expansion);
   parser.add_prefix("title", std::string(prefix::kTitle));
   parser.add_prefix("author", std::string(prefix::kAuthor));
   parser.add_boolean_prefix("tag", std::string(prefix::kTag));
@@ -161,19 +195,22 @@ ParsedQuery QueryBuilder::parse(const std::string& raw, const Xapian::Database& 
   Xapian::NumberRangeProcessor years(layout::slot::kYear, "year:");
   parser.add_rangeprocessor(&years);
 
-  unsigned extra = expansion > 0 ? QP::FLAG_PARTIAL : 0;
+  unsigned extra = partial_words > 0 ? QP::FLAG_PARTIAL : 0;
   ParsedQuery out;
-  // Strict syntax first; then the same words without operators; then bare words.
-  for (auto [flags, input] :
-       {std::pair{kSyntaxFlags | extra, text}, std::pair{QP::FLAG_PHRASE | extra, text},
-        std::pair{extra, words_only(text)}}) {
-    try {
-      out.query = parser.parse_query(input, flags);
-      break;
-    } catch (const Xapian::QueryParserError&) {
-      continue;
-    }
+  out.query = parse_forgiving(parser, text, extra);
+  // Xapian limits each wildcard on its own; the budget is the whole query's, so many
+  // wildcards share it (each keeping its most frequent words, at least one).
+  auto wildcards = static_cast<Xapian::termcount>(wildcards_of(out.query).size());
+  if (wildcards * limits_.max_expansion > limits_.max_expanded_terms) {
+    limit_expansion(std::max<Xapian::termcount>(1, limits_.max_expanded_terms / wildcards));
+    out.query = parse_forgiving(parser, text, extra);
   }
+  // Refused for every caller alike, so that whether a query answers never depends on
+  // who asks.
+  if (has_xor(out.query))
+    throw QueryError(
+        "XOR is not supported: use OR, AND or NOT ((a OR b) NOT (a AND b) is "
+        "a XOR b)");
   out.corrected = correct_spelling(text, db, partial);
 
   if (out.query.get_length() > limits_.max_terms)

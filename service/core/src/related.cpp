@@ -51,7 +51,7 @@ RelatedResponse Searcher::related(const RelatedRequest& request,
   auto start = std::chrono::steady_clock::now();
   if (request.limit < 1 || request.limit > limits_.max_limit)
     throw QueryError("limit: must be between 1 and " + std::to_string(limits_.max_limit));
-  auto scope = scope_for(generation_, entitlement);
+  auto scope = scope_of(entitlement);
   Xapian::docid source = 0;
   if (request.id.empty()) {
     if (request.text.size() > kMaxDraftBytes)

@@ -1,8 +1,10 @@
 #include "archive/search_scope.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "archive/layout.hpp"
+#include "archive/search_types.hpp"
 
 namespace archive {
 namespace {
@@ -34,6 +36,9 @@ SearchScope scope_for(const IndexGeneration& generation, const Entitlement& enti
     return {generation.full_tier(), &generation, &generation.full_tier()};
   SearchScope scope{generation.public_tier(), &generation, &generation.public_tier()};
   if (entitlement.unlocked.empty()) return scope;
+  if (entitlement.unlocked.size() > kMaxUnlockedPages)
+    throw QueryError("a token may unlock at most " + std::to_string(kMaxUnlockedPages) +
+                     " pages; this one unlocks " + std::to_string(entitlement.unlocked.size()));
 
   const auto& full = generation.full_tier();
   Xapian::WritableDatabase overlay(std::string(), Xapian::DB_BACKEND_INMEMORY);
@@ -56,6 +61,21 @@ SearchScope scope_for(const IndexGeneration& generation, const Entitlement& enti
                     Xapian::Query(Xapian::Query::OP_OR, public_copies.begin(), public_copies.end()),
                     Xapian::Query(std::string(layout::prefix::kUnlockedCopy)));
   return scope;
+}
+
+SearchScope ScopeCache::get(const IndexGeneration& generation, const Entitlement& entitlement) {
+  // Without unlocks a scope is a database handle: nothing worth keeping.
+  if (entitlement.sees_all_text() || entitlement.unlocked.empty())
+    return scope_for(generation, entitlement);
+  auto hit = std::find_if(recent_.begin(), recent_.end(),
+                          [&](const auto& entry) { return entry.first == entitlement.unlocked; });
+  if (hit != recent_.end()) {
+    recent_.splice(recent_.begin(), recent_, hit);
+  } else {
+    recent_.emplace_front(entitlement.unlocked, scope_for(generation, entitlement));
+    if (recent_.size() > kCapacity) recent_.pop_back();
+  }
+  return recent_.front().second;
 }
 
 }  // namespace archive

@@ -38,6 +38,7 @@ bool Searcher::refresh() {
   auto name = current_generation(root_);
   if (!name || *name == generation_.name()) return false;
   generation_ = IndexGeneration::open_current(root_);
+  scopes_.clear();  // their overlays hold the previous generation's pages
   return true;
 }
 
@@ -45,7 +46,7 @@ SearchResponse Searcher::search(const SearchRequest& request,
                                 const Entitlement& entitlement) const {
   auto start = std::chrono::steady_clock::now();
   check_request(request, limits_);
-  auto response = search_in(scope_for(generation_, entitlement), request);
+  auto response = search_in(scope_of(entitlement), request);
   response.took_ms = milliseconds_since(start);
   return response;
 }
@@ -59,7 +60,10 @@ SearchResponse Searcher::search_in(const SearchScope& scope, const SearchRequest
   };
 
   auto enquire = make_enquire(scope, filtered(query));
-  if (request.expand && !parsed.query.empty() && !request.partial &&
+  // Feedback would match the query twice, and a query with wildcards is costly enough
+  // once (and already broad): its words are a guess, not a question to expand.
+  auto wildcards = wildcards_of(query);
+  if (request.expand && !parsed.query.empty() && !request.partial && wildcards.empty() &&
       request.sort == SortOrder::Relevance) {
     auto first_pass = enquire.get_mset(0, kRanking.feedback_documents);
     enquire = make_enquire(scope, filtered(with_feedback(query, scope, first_pass)));
@@ -84,7 +88,7 @@ SearchResponse Searcher::search_in(const SearchScope& scope, const SearchRequest
   if (counter) response.facets = counter->facets();
   std::optional<SnippetSource> snippets;
   // Marks what the caller typed, not the feedback terms.
-  if (request.snippets) snippets.emplace(terms_of(query), wildcards_of(query));
+  if (request.snippets) snippets.emplace(terms_of(query), wildcards);
   for (auto it = mset.begin(); it != mset.end(); ++it)
     response.results.push_back(make_hit(it.get_document(), snippets ? &*snippets : nullptr));
   return response;

@@ -17,7 +17,7 @@ SuggestResponse Searcher::suggest(const std::string& query, std::size_t limit,
                                   const Entitlement& entitlement) const {
   auto start = std::chrono::steady_clock::now();
   if (limit < 1 || limit > 20) throw QueryError("limit: must be between 1 and 20");
-  auto scope = scope_for(generation_, entitlement);
+  auto scope = scope_of(entitlement);
   SuggestResponse response;
   response.query = query;
   SearchRequest titles;

@@ -5,6 +5,10 @@
 
 #include <xapian.h>
 
+#include <list>
+#include <set>
+#include <string>
+
 #include "archive/entitlement.hpp"
 #include "archive/index_generation.hpp"
 
@@ -30,9 +34,29 @@ struct SearchScope {
   const FacetTable* facet_table() const;
 };
 
+// Pages one caller may unlock. Each costs about 4 ms to copy into an overlay at 10k
+// articles (Xapian reads a position list per term of the page), so the core, where the
+// cost is, refuses more with a QueryError.
+inline constexpr std::size_t kMaxUnlockedPages = 20;
+
 // Public callers: the public tier. Members and editors: the full tier. A public caller
 // with unlocks: the public tier plus an in-memory overlay holding the full copies of the
 // unlocked pages that have member text, their public copies hidden.
 SearchScope scope_for(const IndexGeneration& generation, const Entitlement& entitlement);
+
+// The scopes of the last few unlock sets, so that the requests of one token build its
+// overlay once, not once each. At most kCapacity overlays (of at most kMaxUnlockedPages
+// pages each), the least recently used dropped first. Belongs to one Searcher and, like
+// it, to one thread; clear() it when the generation changes.
+class ScopeCache {
+ public:
+  static constexpr std::size_t kCapacity = 4;
+
+  SearchScope get(const IndexGeneration& generation, const Entitlement& entitlement);
+  void clear() { recent_.clear(); }
+
+ private:
+  std::list<std::pair<std::set<std::string>, SearchScope>> recent_;  // most recent first
+};
 
 }  // namespace archive

@@ -51,11 +51,16 @@ class Searcher {
   // A checked request on an already chosen scope: search() and suggest() share one scope
   // (for an unlock, one overlay) per call.
   SearchResponse search_in(const SearchScope& scope, const SearchRequest& request) const;
+  // The caller's scope on the current generation; an unlock's overlay comes from scopes_.
+  SearchScope scope_of(const Entitlement& entitlement) const {
+    return scopes_.get(generation_, entitlement);
+  }
 
   std::filesystem::path root_;
   SearchLimits limits_;
   IndexGeneration generation_;
   QueryBuilder builder_;
+  mutable ScopeCache scopes_;
 };
 
 // BM25 as tuned for long articles (see README, "Ranking").
