@@ -1,5 +1,7 @@
 #include "archive/token_verifier.hpp"
 
+#include "archive/search_scope.hpp"
+
 #include <jwt.h>
 
 #include <array>
@@ -131,8 +133,10 @@ Entitlement entitlement_of(const json& claims) {
   }
   auto unlocked = claims.find("unlocked");
   if (unlocked != claims.end()) {
-    if (!unlocked->is_array() || unlocked->size() > 100)
-      throw TokenError("token claim unlocked must be a list of at most 100 article ids");
+    // The search core's cap: a token it would refuse on every request is refused here.
+    if (!unlocked->is_array() || unlocked->size() > kMaxUnlockedPages)
+      throw TokenError("token claim unlocked must be a list of at most " +
+                       std::to_string(kMaxUnlockedPages) + " article ids");
     for (const auto& id : *unlocked) {
       if (!id.is_string()) throw TokenError("token claim unlocked must hold article ids");
       who.unlocked.insert(id.get<std::string>());
