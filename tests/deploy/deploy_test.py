@@ -114,8 +114,11 @@ class Topology:
         path = os.path.join(self.root, "input.jsonl")
         with open(path, "w") as f:
             f.write(jsonl_text)
+        # --allow-empty: the test publishes an empty generation on purpose (a failed export
+        # that an operator forced through) to show that no node switches to it.
         subprocess.run([os.path.join(BIN, "archive-index"), "--index", self.master, "--rebuild",
-                        path], check=True, stdout=subprocess.DEVNULL, stderr=self.log("index"))
+                        "--allow-empty", path], check=True, stdout=subprocess.DEVNULL,
+                       stderr=self.log("index"))
         return current_of(self.master)
 
     def publish(self, origin=None):
