@@ -120,6 +120,10 @@ TEST(HttpRequestParams, TextValuesAreChecked) {
   }
   Params tags = {{"tag", "ok"}, {"tag", std::string(kMaxValueBytes + 1, 'a')}};
   EXPECT_THROW(search_request_from(RequestParams(tags)), ParameterError) << "every tag";
+  // Tags are slugs: a value no article can carry is an error, not an empty answer.
+  for (const char* not_a_slug : {"Not A Slug", "NOT-A-SLUG", "-lead", "a_b"})
+    EXPECT_EQ(search("tag", not_a_slug).rfind("tag: must be a slug", 0), 0u) << not_a_slug;
+  EXPECT_NO_THROW(search_request_from(RequestParams(Params{{"tag", "low-back-pain2"}})));
   // The longest value, and any UTF-8, are fine.
   Params good = {{"author", std::string(kMaxValueBytes - 2, 'a') + "\xC3\xA9"},
                  {"kind", "r\xC3\xA9sum\xC3\xA9 \xE2\x80\x94 \xF0\x9F\x98\x80"}};

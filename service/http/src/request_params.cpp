@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "archive/article.hpp"
 #include "archive/query_builder.hpp"
 #include "archive/text.hpp"
 
@@ -92,6 +93,11 @@ SearchRequest search_request_from(const RequestParams& params) {
   request.limit = params.number("limit", 10, 1, 100);
   request.offset = params.number("offset", 0, 0, 10000);
   request.tags = params.all("tag");
+  // Tags are slugs (the article schema's rule): anything else could never match, and a
+  // filter that silently matches nothing reads as "no such articles".
+  for (const auto& tag : request.tags)
+    if (!is_valid_slug(tag))
+      throw ParameterError("tag: must be a slug (lower-case letters, digits and '-')");
   request.kind = params.text("kind");
   request.author = params.text("author");
   request.from = params.text("from");

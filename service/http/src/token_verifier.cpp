@@ -1,7 +1,5 @@
 #include "archive/token_verifier.hpp"
 
-#include "archive/search_scope.hpp"
-
 #include <jwt.h>
 
 #include <array>
@@ -10,6 +8,8 @@
 #include <optional>
 #include <set>
 #include <vector>
+
+#include "archive/search_scope.hpp"
 
 namespace archive {
 namespace {
