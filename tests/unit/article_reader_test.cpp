@@ -60,6 +60,16 @@ Read read(const std::string& input) {
   return r;
 }
 
+// read("-") with `text` as standard input.
+Read read_stdin(const std::string& text) {
+  std::istringstream input(text);
+  struct Restore {
+    std::streambuf* saved;
+    ~Restore() { std::cin.rdbuf(saved); }
+  } restore{std::cin.rdbuf(input.rdbuf())};
+  return read("-");
+}
+
 std::string article(const std::string& id) {
   return R"({"id": ")" + id + R"(", "title": "T", "sections": [{"text": "x"}]})";
 }
@@ -271,16 +281,7 @@ TEST(ArticleReader, AProblemNeverQuotesTheInput) {
 // A stream (standard input from a pipe or a device) need not ever end a line: an over-long
 // line ends reading it, rather than skipping on forever.
 TEST(ArticleReader, AnOverlongLineOnAStreamEndsReadingIt) {
-  std::istringstream input(std::string(kMaxLineBytes + 1, '0') + "\n" + article("after") + "\n");
-  auto* saved = std::cin.rdbuf(input.rdbuf());
-  Read r;
-  try {
-    r = read("-");
-  } catch (...) {
-    std::cin.rdbuf(saved);
-    throw;
-  }
-  std::cin.rdbuf(saved);
+  auto r = read_stdin(std::string(kMaxLineBytes + 1, '0') + "\n" + article("after") + "\n");
   EXPECT_TRUE(r.articles.empty());
   EXPECT_EQ(r.problem_lines(),
             std::vector<std::string>{"<stdin>:1: (line): longer than 16 MiB; one article per "
@@ -342,17 +343,8 @@ TEST(ArticleReader, MalformedJsonFileNamesTheLineOfTheError) {
 }
 
 TEST(ArticleReader, StandardInputIsNamedStdin) {
-  std::istringstream input(article("from-stdin") + "\n\n" +
-                           R"({"id": "x", "title": "", "sections": [{"text": "x"}]})" + "\n");
-  auto* saved = std::cin.rdbuf(input.rdbuf());
-  Read r;
-  try {
-    r = read("-");
-  } catch (...) {
-    std::cin.rdbuf(saved);
-    throw;
-  }
-  std::cin.rdbuf(saved);
+  auto r = read_stdin(article("from-stdin") + "\n\n" +
+                      R"({"id": "x", "title": "", "sections": [{"text": "x"}]})" + "\n");
   EXPECT_EQ(r.ids(), std::vector<std::string>{"from-stdin"});
   ASSERT_EQ(r.articles.size(), 1u);
   EXPECT_EQ(r.articles[0].second.file, "<stdin>");
