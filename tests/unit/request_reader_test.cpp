@@ -26,6 +26,20 @@ TEST(RequestReader, DecodesPathAndQueryAndKeepsTheHeadersRoutesRead) {
   EXPECT_EQ(r.authorization, "Bearer t");
 }
 
+TEST(RequestReader, AbsoluteFormTargetsAreTheirPath) {
+  for (const char* target :
+       {"http://search.example/v1/search?q=a", "HTTPS://h:8080/v1/search?q=a"}) {
+    auto outcome = read(std::string("GET ") + target + " HTTP/1.1\r\nHost: h\r\n\r\n");
+    ASSERT_TRUE(outcome.request) << target;
+    EXPECT_EQ(outcome.request->path, "/v1/search");
+    EXPECT_EQ(outcome.request->params.find("q")->second, "a");
+  }
+  auto bare = read("GET http://h?q=a HTTP/1.1\r\n\r\n");
+  ASSERT_TRUE(bare.request);
+  EXPECT_EQ(bare.request->path, "/");
+  EXPECT_TRUE(read("OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n").request);
+}
+
 TEST(RequestReader, AbsentAndEmptyAuthorizationDiffer) {
   auto none = read("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
   ASSERT_TRUE(none.request);
@@ -67,8 +81,14 @@ TEST(RequestReader, RefusesWhatAServiceMustNotRead) {
            {"POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400},
            {"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 1\r\n\r\na", 400},
            {"POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", 400},
+           {"POST / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 400},
+           {"POST / HTTP/1.1\r\nContent-Encoding: identity\r\nContent-Encoding: gzip\r\n"
+            "Content-Length: 1\r\n\r\na",
+            415},
+           {"POST / HTTP/1.1\r\nContent-Encoding: identity, gzip\r\nContent-Length: 1\r\n\r\na",
+            415},
            {"GET / HTTP/1.1\r\nAuthorization: a\r\nAuthorization: b\r\n\r\n", 401},
-           {"GET http://other.example/ HTTP/1.1\r\n\r\n", 400},
+           {"GET other.example/ HTTP/1.1\r\n\r\n", 400},
            {"GET / HTTP/9.9\r\n\r\n", 400},
            {"\x01\x02 / HTTP/1.1\r\n\r\n", 400},
        }) {

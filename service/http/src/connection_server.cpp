@@ -42,11 +42,16 @@ class Session;
 class ConnectionHub : public std::enable_shared_from_this<ConnectionHub> {
  public:
   ConnectionHub(ConnectionSettings s, Responder r)
-      : settings(std::move(s)), responder(std::move(r)), acceptor(io), retry(io) {}
+      : settings(std::move(s)),
+        responder(std::move(r)),
+        acceptor(asio::make_strand(io)),
+        retry(acceptor.get_executor()) {}
 
   ConnectionSettings settings;
   Responder responder;
   asio::io_context io;
+  // The acceptor and its retry timer share a strand: accepting and stop() never touch them
+  // from two threads at once.
   tcp::acceptor acceptor;
   asio::steady_timer retry;  // after a failed accept (out of descriptors), wait a little
   std::atomic<bool> stopping{false};
@@ -79,9 +84,10 @@ class Session : public std::enable_shared_from_this<Session> {
     --server_->open;
   }
 
+  // On the connection's strand, where every later step runs too.
   void start() {
     server_->enter(this, weak_from_this());
-    next();
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->next(); });
   }
 
   // On stop: a connection with no request under way is closed now; one whose request is
@@ -99,6 +105,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void next() {
     if (server_->stopping) return close();
     waiting_ = true;
+    skip_empty_lines();
     if (buffer_.size() > 0) return read_header();  // pipelined: the next one is here
     stream_.expires_after(settings().idle_timeout);
     stream_.async_read_some(buffer_.prepare(4096),
@@ -107,6 +114,15 @@ class Session : public std::enable_shared_from_this<Session> {
                               self->buffer_.commit(n);
                               self->read_header();
                             });
+  }
+
+  // A client may send an empty line before a request line (RFC 9112, 2.2): ignore it.
+  void skip_empty_lines() {
+    while (buffer_.size() > 0) {
+      char c = *static_cast<const char*>(buffer_.data().data());
+      if (c != '\r' && c != '\n') return;
+      buffer_.consume(1);
+    }
   }
 
   void read_header() {
@@ -126,7 +142,9 @@ class Session : public std::enable_shared_from_this<Session> {
     if (error) return fail(error);
     if (auto refusal = refusal_of_header(*parser_, settings().limits)) return refuse(*refusal);
     if (parser_->is_done()) return serve();
-    if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
+    // HTTP/1.0 clients never wait for a 100 (RFC 9110, 10.1.1).
+    if (parser_->get().version() >= 11 &&
+        beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
       return asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
                                [self = shared_from_this()](beast::error_code e, std::size_t) {
@@ -154,8 +172,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void serve() {
     HttpResponse out;
-    bool keep_alive = parser_->get().keep_alive();
-    bool head = parser_->get().method() == http::verb::head;
+    const auto& message = parser_->get();
+    Framing framing{message.version(), message.keep_alive(), message.method() == http::verb::head};
     try {
       auto request = adopt(*parser_);
       server_->responder.serve(request, out);
@@ -163,7 +181,7 @@ class Session : public std::enable_shared_from_this<Session> {
       out = {};
       server_->responder.refuse(e, {}, out);
     }
-    write(std::move(out), keep_alive, head);
+    write(std::move(out), framing);
   }
 
   void refuse(const HttpError& refusal) {
@@ -174,20 +192,29 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     HttpResponse out;
     server_->responder.refuse(refusal, partial, out);
-    write(std::move(out), false, false);
+    write(std::move(out), {11, false, partial.method == "HEAD"});
   }
 
-  void write(HttpResponse out, bool keep_alive, bool head) {
-    keep_alive =
-        keep_alive && !server_->stopping && ++served_ < settings().max_requests_per_connection;
+  // How an answer goes out: in the request's HTTP version (so that an HTTP/1.0 client that
+  // asked to keep the connection is told it is kept), and without a body for HEAD.
+  struct Framing {
+    unsigned version;
+    bool keep_alive;
+    bool head;
+  };
+
+  void write(HttpResponse out, Framing framing) {
+    bool keep_alive = framing.keep_alive && !server_->stopping &&
+                      ++served_ < settings().max_requests_per_connection;
     response_ = {};
-    response_.version(11);
+    response_.version(framing.version == 10 ? 10 : 11);
     response_.result(static_cast<unsigned>(out.status));
     if (!out.content_type.empty()) response_.set(http::field::content_type, out.content_type);
     for (auto& [name, value] : out.headers) response_.insert(name, value);
-    // A HEAD answer says the length the GET would have, and sends no body.
-    if (out.status != 204) response_.content_length(out.body.size());
-    if (!head) response_.body() = std::move(out.body);
+    // A HEAD answer says the length the GET would have, and sends no body; a 204 has neither.
+    bool no_content = out.status == 204 || out.status == 304;
+    if (!no_content) response_.content_length(out.body.size());
+    if (!framing.head && !no_content) response_.body() = std::move(out.body);
     response_.keep_alive(keep_alive);
     stream_.expires_after(settings().write_timeout);
     http::async_write(stream_, response_,
@@ -243,12 +270,13 @@ void ConnectionHub::accept() {
       self->retry.async_wait([self](beast::error_code) { self->accept(); });
       return;
     }
-    if (self->open >= self->settings.max_connections) {
-      self->refuse_connection(socket);
-    } else {
+    self->accept();  // first: whatever becomes of this connection, accepting goes on
+    if (self->open >= self->settings.max_connections) return self->refuse_connection(socket);
+    try {
       std::make_shared<Session>(std::move(socket), self)->start();
+    } catch (const std::exception& e) {  // out of memory: this connection only
+      spdlog::error("cannot serve a connection: {}", e.what());
     }
-    self->accept();
   });
 }
 
@@ -315,8 +343,10 @@ int ConnectionServer::bind() {
 
 void ConnectionServer::run() {
   auto& impl = *impl_;
-  asio::post(impl.io, [self = impl_] {
-    if (!self->stopping) self->accept();
+  // Raw pointers in the posted work: the hub outlives run(), and a shared_ptr left in the
+  // queue of the io_context the hub owns would keep both alive for ever.
+  asio::post(impl.acceptor.get_executor(), [hub = &impl] {
+    if (!hub->stopping) hub->accept();
   });
   auto work = [&impl] {
     for (;;) {
@@ -325,6 +355,8 @@ void ConnectionServer::run() {
         return;
       } catch (const std::exception& e) {  // responders catch their own; this is a last guard
         spdlog::error("connection handler failed: {}", e.what());
+      } catch (...) {
+        spdlog::error("connection handler failed");
       }
     }
   };
@@ -336,11 +368,11 @@ void ConnectionServer::run() {
 
 void ConnectionServer::stop() {
   impl_->stopping = true;
-  asio::post(impl_->io, [self = impl_] {
+  asio::post(impl_->acceptor.get_executor(), [hub = impl_.get()] {
     beast::error_code ignored;
-    self->acceptor.close(ignored);
-    self->retry.cancel();
-    self->close_waiting_sessions();
+    hub->acceptor.close(ignored);
+    hub->retry.cancel();
+    hub->close_waiting_sessions();
   });
 }
 

@@ -173,13 +173,14 @@ struct HttpService::Impl {
 
   void run_api(const ApiHandler& handler, RouteKind kind, const HttpRequest& req,
                HttpResponse& res) {
+    auto busy = ++in_flight;  // counted before the slot that gives it back
     struct Slot {
       std::atomic<std::size_t>& n;
       ~Slot() { --n; }
     } slot{in_flight};
     pool.take_generation_used();  // one a request that failed unexpectedly left behind
     try {
-      if (++in_flight > options.max_in_flight)
+      if (busy > options.max_in_flight)
         throw HttpError{429, "too_many_requests", "the service is busy; retry shortly"};
       Entitlement who;
       try {

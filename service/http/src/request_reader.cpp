@@ -4,12 +4,35 @@
 
 #include <boost/beast/core/buffers_to_string.hpp>
 
+#include "archive/text.hpp"
+
 namespace archive {
 namespace {
 
 namespace http = boost::beast::http;
 
 HttpError bad_request(std::string message) { return {400, "bad_request", std::move(message)}; }
+
+std::string_view view_of(boost::beast::string_view text) { return {text.data(), text.size()}; }
+
+bool same_ignoring_case(std::string_view a, std::string_view b) {
+  return boost::beast::iequals(boost::beast::string_view(a.data(), a.size()),
+                               boost::beast::string_view(b.data(), b.size()));
+}
+
+// A target in absolute form ("http://host/path?q", which a server must accept: RFC 9112,
+// 3.2.2) as its path and query; any other target as it is.
+std::string origin_form(std::string_view target) {
+  for (std::string_view scheme : {"http://", "https://"}) {
+    if (target.size() < scheme.size() ||
+        !same_ignoring_case(target.substr(0, scheme.size()), scheme))
+      continue;
+    auto path = target.find_first_of("/?", scheme.size());
+    if (path == std::string_view::npos) return "/";
+    return (target[path] == '?' ? "/" : "") + std::string(target.substr(path));
+  }
+  return std::string(target);
+}
 
 std::size_t count_of(const http::fields& fields, http::field name) {
   auto range = fields.equal_range(name);
@@ -31,10 +54,15 @@ std::optional<HttpError> refusal_of_header(const RequestParser& parser,
                      "at most " + std::to_string(limits.max_headers) + " header fields"};
   if (count_of(fields, http::field::authorization) > 1)
     return HttpError{401, "unauthorized", "send one Authorization header, not several"};
-  auto coding = fields[http::field::content_encoding];
-  if (!coding.empty() && !boost::beast::iequals(coding, "identity"))
-    return HttpError{415, "unsupported_media_type", "request bodies must not be compressed"};
-  if (fields.count(http::field::transfer_encoding) && !parser.chunked())
+  // Every Content-Encoding field and every coding listed in one: identity alone is read.
+  for (auto [it, end] = fields.equal_range(http::field::content_encoding); it != end; ++it)
+    for (auto coding : http::token_list(it->value()))
+      if (!boost::beast::iequals(coding, "identity"))
+        return HttpError{415, "unsupported_media_type", "request bodies must not be compressed"};
+  // Chunked alone: Beast takes off the chunking, never another coding listed before it.
+  auto [first, end] = fields.equal_range(http::field::transfer_encoding);
+  if (first != end &&
+      (std::next(first) != end || !same_ignoring_case(trimmed(view_of(first->value())), "chunked")))
     return bad_request("the only transfer coding accepted is chunked");
   return std::nullopt;
 }
@@ -57,8 +85,9 @@ HttpRequest adopt(RequestParser& parser) {
     request.authorization = std::string(it->value());
   if (parser.is_done()) request.body = std::move(message.body());
 
-  std::string target(message.target());
-  if (target.empty() || target.front() != '/') throw bad_request("the target must be a path");
+  auto target = origin_form(view_of(message.target()));
+  if (target.empty() || (target.front() != '/' && target != "*"))
+    throw bad_request("the target must be a path");
   auto question = target.find('?');
   // cpp-httplib's decoders, as its server used them: '+' is a space only in the query.
   request.path = httplib::detail::decode_url(target.substr(0, question), false);
