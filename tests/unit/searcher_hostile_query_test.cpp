@@ -118,6 +118,28 @@ TEST_F(SearcherHostileQuery, EveryOperatorAndWildcardShape) {
         }
 }
 
+// Xapian's parser leaks on an excluded wildcard, phrase or group before NEAR/n or ADJ/n
+// (the sanitizer build caught it): such a query is refused before it reaches the parser.
+TEST_F(SearcherHostileQuery, AnExcludedTermBeforeAWindowIsRefused) {
+  Searcher searcher(*dir_ / "index");
+  for (const char* query :
+       {"-st* NEAR/2 pain", "(-x* NEAR/2 b)", "-\"st pain\" ADJ/3 b", "a OR (-re* NEAR/12 pain)"}) {
+    SearchRequest request;
+    request.query = query;
+    try {
+      searcher.search(request, Entitlement::anonymous());
+      ADD_FAILURE() << query << " was answered";
+    } catch (const QueryError& e) {
+      EXPECT_NE(std::string(e.what()).find("NEAR/n"), std::string::npos) << e.what();
+    }
+  }
+  for (const char* query : {"-st* NEAR pain", "st* NEAR/2 pain", "pain-free NEAR/2 sleep"}) {
+    SearchRequest request;
+    request.query = query;
+    EXPECT_NO_THROW(searcher.search(request, Entitlement::anonymous())) << query;
+  }
+}
+
 // Feedback would run a query with wildcards twice over: it is skipped, so expand=1 ranks
 // such a query as expand=0 does.
 TEST_F(SearcherHostileQuery, NoFeedbackForWildcards) {
