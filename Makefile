@@ -10,6 +10,7 @@ FUZZ_BUILD ?= build-fuzz
 JOBS ?= 2
 INDEX ?= $(BUILD)/sample-index
 FUZZ_SECONDS ?= 30
+FUZZ_LSAN ?= tests/sanitizers/lsan-fuzz.supp
 
 # Sanitizer builds: -O1 compiles fast and runs fast enough; -g1 gives reports file:line;
 # assertions stay on.
@@ -49,7 +50,9 @@ fuzz-smoke: deps
 	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD) $(SANITIZER_CONFIG) \
 		-DARCHIVE_FUZZ=ON -DARCHIVE_FUZZ_SECONDS=$(FUZZ_SECONDS)
 	cmake --build $(FUZZ_BUILD) -j$(JOBS) --target fuzzers
-	cd $(FUZZ_BUILD) && $(SANITIZER_ENV) ctest --output-on-failure -j$(JOBS) -L fuzz
+	cd $(FUZZ_BUILD) && $(SANITIZER_ENV) \
+		LSAN_OPTIONS=suppressions=$(CURDIR)/$(FUZZ_LSAN):print_suppressions=0 \
+		ctest --output-on-failure -j$(JOBS) -L fuzz
 
 bench-deps:
 	scripts/install-deps.sh --bench
