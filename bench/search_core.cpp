@@ -15,7 +15,7 @@
 #include <functional>
 #include <iostream>
 
-#include "archive/generation_store.hpp"
+#include "archive/index_directory.hpp"
 #include "archive/layout.hpp"
 #include "archive/searcher.hpp"
 

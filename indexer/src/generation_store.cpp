@@ -9,7 +9,6 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "archive/layout.hpp"
@@ -23,16 +22,6 @@ std::string generation_name(unsigned long number) {
   std::snprintf(name, sizeof name, "%s%08lu", std::string(layout::kGenerationPrefix).c_str(),
                 number);
   return name;
-}
-
-// Number of a published generation directory name, or nullopt for anything else.
-std::optional<unsigned long> generation_number(const std::string& name) {
-  auto prefix = std::string(layout::kGenerationPrefix);
-  if (name.rfind(prefix, 0) != 0 || name.find(layout::kPartialMarker) != std::string::npos)
-    return std::nullopt;
-  auto digits = name.substr(prefix.size());
-  if (digits.empty() || !std::all_of(digits.begin(), digits.end(), ::isdigit)) return std::nullopt;
-  return std::stoul(digits);
 }
 
 void fsync_path(const fs::path& path, int flags) {
@@ -59,33 +48,6 @@ void stamp_generation(const fs::path& work, const std::string& name) {
 }
 
 }  // namespace
-
-std::optional<std::string> current_generation(const fs::path& root) {
-  std::ifstream in(root / layout::kCurrentFile);
-  std::string name;
-  if (!in || !std::getline(in, name) || !generation_number(name)) return std::nullopt;
-  return name;
-}
-
-fs::path tier_path(const fs::path& root, const std::string& generation, std::string_view tier) {
-  return root / generation / tier;
-}
-
-int generation_format(const fs::path& root, const std::string& generation) {
-  std::ifstream in(root / generation / layout::kManifestFile);
-  auto manifest = nlohmann::json::parse(in, nullptr, false);
-  if (!manifest.is_object() || !manifest["format"].is_number_integer()) return 0;
-  return manifest["format"].get<int>();
-}
-
-void check_generation_format(const fs::path& root, const std::string& generation) {
-  auto format = generation_format(root, generation);
-  if (format == layout::kFormat) return;
-  throw IndexDirectoryError(
-      (root / generation).string() + ": written in index format " + std::to_string(format) +
-      ", but this build reads format " + std::to_string(layout::kFormat) +
-      "; rebuild it: archive-index --rebuild --index " + root.string() + " ARCHIVE.jsonl");
-}
 
 GenerationStore::GenerationStore(fs::path root) : root_(std::move(root)) {
   std::error_code ec;

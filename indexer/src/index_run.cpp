@@ -29,8 +29,6 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-std::string id_term(const std::string& id) { return std::string(layout::prefix::kId) + id; }
-
 // What a tier writer is asked to do, in input order.
 struct TierChange {
   std::shared_ptr<const Article> upsert;  // null: delete `id`

@@ -7,30 +7,11 @@
 
 #include <filesystem>
 #include <optional>
-#include <stdexcept>
 #include <string>
 
+#include "archive/index_directory.hpp"
+
 namespace archive {
-
-class IndexDirectoryError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-// Name of the generation CURRENT points at, or nullopt when nothing is published yet.
-std::optional<std::string> current_generation(const std::filesystem::path& root);
-
-// Path of a tier's database inside a published generation.
-std::filesystem::path tier_path(const std::filesystem::path& root, const std::string& generation,
-                                std::string_view tier);
-
-// The document format (manifest.json's "format") a published generation was written in;
-// 0 when its manifest is missing or does not say.
-int generation_format(const std::filesystem::path& root, const std::string& generation);
-
-// Throws IndexDirectoryError, saying what to do, unless `generation` was written in the
-// format this build reads and writes (layout::kFormat).
-void check_generation_format(const std::filesystem::path& root, const std::string& generation);
 
 // Writer side. Construct to take the directory's lock (fails if another indexer has it).
 class GenerationStore {

@@ -1,6 +1,6 @@
 #include "archive/index_generation.hpp"
 
-#include "archive/generation_store.hpp"
+#include "archive/index_directory.hpp"
 #include "archive/layout.hpp"
 #include "archive/search_types.hpp"
 #include "facets.hpp"

@@ -1,26 +1,12 @@
 #include "archive/search_scope.hpp"
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
 
+#include "archive/document_builder.hpp"
 #include "archive/layout.hpp"
 #include "archive/search_types.hpp"
 
 namespace archive {
-namespace {
-
-std::string id_term(const std::string& id) { return std::string(layout::prefix::kId) + id; }
-
-// True when the full copy holds text a public caller cannot see.
-bool has_member_text(const Xapian::Document& full_copy) {
-  auto data = nlohmann::json::parse(full_copy.get_data(), nullptr, false);
-  if (!data.is_object()) return false;
-  for (const auto& section : data.value("sections", nlohmann::json::array()))
-    if (section.value("access", "") == "members") return true;
-  return false;
-}
-
-}  // namespace
 
 const FacetTable* SearchScope::facet_table() const {
   return databases == 1 ? &generation->facet_table(*tier) : nullptr;

@@ -3,7 +3,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
-#include "archive/generation_store.hpp"
+#include "archive/index_directory.hpp"
 #include "archive/layout.hpp"
 #include "archive/search_scope.hpp"
 #include "archive/snippet_source.hpp"

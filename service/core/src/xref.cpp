@@ -10,6 +10,7 @@
 #include <set>
 
 #include "archive/article_reader.hpp"
+#include "archive/document_builder.hpp"
 #include "archive/layout.hpp"
 #include "archive/searcher.hpp"
 
@@ -18,7 +19,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-std::string id_term(const std::string& id) { return std::string(layout::prefix::kId) + id; }
 std::string link_term(const std::string& id) { return std::string(layout::prefix::kLink) + id; }
 
 struct Named {

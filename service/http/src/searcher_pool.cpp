@@ -3,7 +3,7 @@
 #include <unordered_map>
 #include <utility>
 
-#include "archive/generation_store.hpp"
+#include "archive/index_directory.hpp"
 
 namespace archive {
 namespace {

@@ -73,7 +73,7 @@ nlohmann::json document_data(const Article& a, const std::vector<Section>& secti
 }
 
 void add_boolean_terms(Xapian::Document& doc, const Article& a) {
-  doc.add_boolean_term(term(prefix::kId, a.id));
+  doc.add_boolean_term(id_term(a.id));
   doc.add_boolean_term(term(prefix::kAccess, to_string(a.access)));
   if (!a.kind.empty()) doc.add_boolean_term(term(prefix::kKind, a.kind));
   if (a.published) doc.add_boolean_term(term(prefix::kYear, a.published->substr(0, 4)));
@@ -184,6 +184,16 @@ Xapian::Document build_document(const Article& a, Tier tier, Xapian::TermGenerat
   // atomic, and the document is about to be handed to another thread.
   indexer.set_document(Xapian::Document());
   return doc;
+}
+
+std::string id_term(std::string_view id) { return term(prefix::kId, id); }
+
+bool has_member_text(const Xapian::Document& full_copy) {
+  auto data = nlohmann::json::parse(full_copy.get_data(), nullptr, false);
+  if (!data.is_object()) return false;
+  for (const auto& section : data.value("sections", nlohmann::json::array()))
+    if (section.value("access", "") == to_string(Access::Members)) return true;
+  return false;
 }
 
 std::string author_slug(std::string_view name) {

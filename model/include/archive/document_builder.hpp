@@ -32,6 +32,14 @@ Xapian::TermGenerator make_term_generator();
 // True for a term of free text (no prefix, not a stem): what the spelling data is built from.
 bool is_plain_word(const std::string& term);
 
+// The unique term naming an article's document in either tier: what upserts replace,
+// deletes remove and cross-references look up.
+std::string id_term(std::string_view id);
+
+// True when a document built by build_document() for the full tier holds text an
+// anonymous caller cannot see (a members-only section), read from its document data.
+bool has_member_text(const Xapian::Document& full_copy);
+
 // "Dana Whitfield" -> "dana-whitfield": the exact-match form of an author filter.
 std::string author_slug(std::string_view name);
 
