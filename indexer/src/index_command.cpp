@@ -4,6 +4,8 @@
 
 #include <cmath>
 #include <cstdio>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "archive/article_reader.hpp"
@@ -46,7 +48,7 @@ void define_index_command(CLI::App& app, IndexOptions& options) {
   app.description(
       "Index articles (JSONL, schema/article.schema.json) into a two-tier Xapian index.\n"
       "Strict by default: any invalid article fails the run and leaves the index as it was.");
-  app.add_option("--index", options.index, "Index directory (created if missing)")->required();
+  app.add_option("--index", options.index, "Index directory (created if missing)");
   app.add_flag("--rebuild", options.rebuild, "Replace the whole index with exactly the input");
   app.add_flag("--keep-going", options.keep_going,
                "Index the valid articles, report invalid ones, exit 2 if any were skipped");
@@ -59,13 +61,57 @@ void define_index_command(CLI::App& app, IndexOptions& options) {
       ->check(CLI::Range(1, 1000000));
   app.add_flag("!--no-compact", options.compact,
                "Rebuild without compacting the tiers (larger, slower to search)");
+  app.add_option("--format", options.format,
+                 "Read every input as html, markdown or jsonl (default: by each file's "
+                 "extension; directories: the format's extensions, JSONL without --format)")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, InputFormat>{{"html", InputFormat::Html},
+                                             {"markdown", InputFormat::Markdown},
+                                             {"jsonl", InputFormat::Jsonl}}));
+  app.add_option("--mapping", options.mapping,
+                 "Mapping file (YAML or JSON, schema/import-mapping.md): where a page's "
+                 "fields come from and which markup is members-only")
+      ->check(CLI::ExistingFile);
+  auto* dry_run = app.add_flag("--dry-run", options.dry_run,
+                               "Read and check the inputs, report problems, index nothing");
+  app.add_flag("--emit-jsonl", options.emit_jsonl,
+               "With --dry-run: print the articles read, as JSONL, on standard output")
+      ->needs(dry_run);
   app.add_option("inputs", options.inputs,
-                 "JSONL/JSON files, directories (searched recursively), or - for stdin")
+                 "Files (JSONL/JSON, HTML, Markdown), directories (searched recursively), or "
+                 "- for JSONL on stdin")
       ->type_name("INPUT");
   app.callback([&] {
+    if (options.index.empty() && !options.dry_run) throw CLI::RequiredError("--index");
     if (options.inputs.empty() && options.deletes.empty() && !options.rebuild)
       throw CLI::ValidationError("INPUT", "give at least one INPUT or --delete ID");
   });
+}
+
+int run_dry_run(const IndexOptions& options, std::ostream& out, std::ostream& err) {
+  std::size_t articles = 0, skipped = 0;
+  try {
+    auto importer =
+        importer_for(options, [&](const std::string& w) { err << "warning: " << w << '\n'; });
+    for (const auto& file : importer.expand(options.inputs))
+      importer.read(
+          file,
+          [&](Article&& article, const SourcePosition&) {
+            ++articles;
+            if (options.emit_jsonl) out << to_json(article).dump() << '\n';
+          },
+          [&](const InputProblem& problem) {
+            ++skipped;
+            for (const auto& line : problem.describe()) err << line << '\n';
+          });
+  } catch (const std::exception& e) {
+    err << "archive-index: " << e.what() << '\n';
+    return 1;
+  }
+  err << "archive-index: dry run: " << articles << " article(s) read, " << skipped
+      << " invalid; nothing indexed\n";
+  if (skipped == 0) return 0;
+  return options.keep_going ? 2 : 1;
 }
 
 int run_index_command(const IndexOptions& options, std::ostream& err, bool terminal) {

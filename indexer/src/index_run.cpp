@@ -305,15 +305,22 @@ std::string IndexReport::summary() const {
   return out.str();
 }
 
+Importer importer_for(const IndexOptions& options, WarningSink on_warning) {
+  auto mapping = options.mapping.empty() ? ImportMapping() : load_mapping(options.mapping);
+  return Importer(options.format, std::move(mapping), std::move(on_warning));
+}
+
 IndexReport run_index(const IndexOptions& options, const ProgressSink& progress) {
   auto start = Clock::now();
-  auto files = expand_inputs(options.inputs);
+  IndexReport report;
+  auto importer = importer_for(
+      options, [&](const std::string& warning) { report.warnings.push_back(warning); });
+  auto files = importer.expand(options.inputs);
   // An index kept inside the archive directory is not input: its manifest.json would be
   // read as an (invalid) article and fail every run after the first.
   std::erase_if(files,
                 [&](const std::string& f) { return f != "-" && is_inside(f, options.index); });
   GenerationStore store(options.index);
-  IndexReport report;
   auto current = store.current();
   bool fresh = options.rebuild || !current;
   if (!fresh) check_generation_format(options.index, *current);
@@ -326,7 +333,7 @@ IndexReport run_index(const IndexOptions& options, const ProgressSink& progress)
     IndexProgress state{0, 0, total_bytes(files), 0};
     std::uint64_t bytes_before = 0;
     for (const auto& file : files) {
-      read_articles(
+      importer.read(
           file,
           [&](Article&& article, const SourcePosition& where) {
             if (auto earlier = ledger.seen_at(article.id))

@@ -14,5 +14,6 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : archive::kUsageError;
   }
+  if (options.dry_run) return archive::run_dry_run(options, std::cout, std::cerr);
   return archive::run_index_command(options, std::cerr, ::isatty(STDERR_FILENO));
 }

@@ -132,6 +132,34 @@ bool Article::has_member_text() const {
                      [](const Section& s) { return s.access == Access::Members; });
 }
 
+nlohmann::ordered_json to_json(const Article& a) {
+  nlohmann::ordered_json out = {{"id", a.id}};
+  auto put = [&](const char* field, const auto& value) {
+    if (!value.empty()) out[field] = value;
+  };
+  put("url", a.url);
+  out["title"] = a.title;
+  put("kind", a.kind);
+  if (a.published) out["published"] = *a.published;
+  if (a.updated) out["updated"] = *a.updated;
+  put("authors", a.authors);
+  put("tags", a.tags);
+  put("summary", a.summary);
+  out["access"] = to_string(a.access);
+  if (a.headings_public) out["headings_public"] = true;
+  put("key_phrases", a.key_phrases);
+  auto& sections = out["sections"] = nlohmann::ordered_json::array();
+  for (const auto& s : a.sections) {
+    nlohmann::ordered_json section;
+    if (s.heading) section["heading"] = *s.heading;
+    if (s.access != a.access) section["access"] = to_string(s.access);
+    section["text"] = s.text;
+    sections.push_back(std::move(section));
+  }
+  put("links", a.links);
+  return out;
+}
+
 bool is_valid_slug(std::string_view text) {
   if (text.empty() || text.size() > 128 || text.front() == '-') return false;
   return std::all_of(text.begin(), text.end(), [](char c) {

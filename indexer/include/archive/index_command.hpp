@@ -17,4 +17,9 @@ void define_index_command(CLI::App& app, IndexOptions& options);
 // one-line summary. Returns the process exit status.
 int run_index_command(const IndexOptions& options, std::ostream& err, bool terminal);
 
+// --dry-run: reads and checks the inputs as a run would, prints the articles as JSONL to
+// `out` with --emit-jsonl, reports problems and warnings to `err`, touches no index.
+// Exit status as for a run: 0 clean, 1 invalid input, 2 invalid input with --keep-going.
+int run_dry_run(const IndexOptions& options, std::ostream& out, std::ostream& err);
+
 }  // namespace archive

@@ -5,8 +5,11 @@
 #include <cstddef>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "archive/importer.hpp"
 
 namespace archive {
 
@@ -26,7 +29,18 @@ struct IndexOptions {
   // A rebuild compacts both tiers: smaller and faster to search. Off: left as written.
   // (An incremental run always compacts the public tier, to rewrite its files.)
   bool compact = true;
+  // How inputs are read: one format for all (--format), or each file's own by its
+  // extension; HTML and Markdown pages are read under the mapping file (--mapping).
+  std::optional<InputFormat> format;
+  std::filesystem::path mapping;
+  // Read and check the inputs, print them as JSONL when asked, index nothing.
+  bool dry_run = false;
+  bool emit_jsonl = false;
 };
+
+// The importer an options' --format and --mapping ask for (loads the mapping; throws
+// MappingError), reporting its warnings to `on_warning`.
+Importer importer_for(const IndexOptions& options, WarningSink on_warning);
 
 struct IndexProgress {
   std::size_t articles = 0;

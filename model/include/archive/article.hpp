@@ -49,6 +49,9 @@ using ArticleOrErrors = std::variant<Article, std::vector<FieldError>>;
 // Checks every rule of the schema and reports every problem found, not just the first.
 ArticleOrErrors parse_article(const nlohmann::json& value);
 
+// The article as the schema's JSON, the inverse of parse_article(): fields left empty are
+// left out. What importers emit (--emit-jsonl) and then read back through parse_article().
+nlohmann::ordered_json to_json(const Article& article);
 
 // True for "YYYY-MM-DD" naming a real calendar date.
 bool is_valid_date(std::string_view text);
