@@ -160,7 +160,7 @@ class HtmlPage {
           visit_element(child, access, dropped);
           break;
         case XML_TEXT_NODE:
-          if (!dropped) page_.text(content(child), effective(access));
+          visit_text(child, access, dropped);
           break;
         case XML_CDATA_SECTION_NODE:  // how libxml2 holds a script's or a style's text
           if (!kRawTextElements.count(lower(name_of(node)))) doubt_here(child, "a CDATA section");
@@ -172,6 +172,13 @@ class HtmlPage {
           break;
       }
     }
+  }
+
+  // libxml2's HTML parser keeps "<![CDATA[" as text: markup it does not understand.
+  void visit_text(xmlNode* node, Access access, bool dropped) {
+    auto text = content(node);
+    if (text.find("<![CDATA[") != std::string::npos) doubt_here(node, "a CDATA section");
+    if (!dropped) page_.text(text, effective(access));
   }
 
   void visit_element(xmlNode* node, Access access, bool dropped) {

@@ -165,7 +165,8 @@ class MarkdownPage {
   }
 
   // Raw HTML: <!-- members --> and <!-- /members --> open and close a members block;
-  // any other HTML that mentions members markup puts the rest of the page in doubt.
+  // any other HTML that mentions members markup puts the page in doubt: its whole body is
+  // members-only.
   void visit_html(const char* literal, int line) {
     auto text = lower(trimmed(literal ? literal : ""));
     const auto& marker = mapping_.members_comment;
@@ -186,7 +187,7 @@ class MarkdownPage {
     }
     if (mentions_members(text) && !doubt_) {
       page_.warn(line,
-                 "HTML mentioning members markup; the rest of the page is indexed as "
+                 "HTML mentioning members markup; the page's body is indexed as "
                  "members-only");
       doubt_ = true;
     }
@@ -256,6 +257,7 @@ class MarkdownPage {
   std::string one(const std::string& field, std::initializer_list<const char*> defaults) {
     auto v = value(field, defaults);
     if (!v || v.IsNull()) return "";
+    last_line_ = v.Mark().line + 2;  // the front matter starts on the file's second line
     if (!v.IsScalar()) {
       page_.problem(v.Mark().line + 2, field, "must be a single value in the front matter");
       return "";
@@ -290,7 +292,7 @@ class MarkdownPage {
                                                     : one(field, {"updated", "lastmod"});
       if (text.empty()) continue;
       *date = date_of(text);
-      if (!*date) page_.problem(2, field, "\"" + text + "\" is not a date (YYYY-MM-DD)");
+      if (!*date) page_.problem(last_line_, field, "\"" + text + "\" is not a date (YYYY-MM-DD)");
     }
     a.authors = many("authors", {"authors", "author"});
     for (const auto& tag : many("tags", {"tags", "categories"})) a.tags.push_back(slug_of(tag));
@@ -304,6 +306,7 @@ class MarkdownPage {
   std::vector<std::string> lines_;
   std::string title_;
   int body_line_ = 1, depth_ = 0, open_line_ = 0;
+  int last_line_ = 1;  // of the front-matter value one() read last
   bool doubt_ = false;
 };
 
