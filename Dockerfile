@@ -5,7 +5,7 @@ FROM debian:12 AS build
 RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
       --no-install-recommends build-essential cmake pkg-config libxapian-dev \
       nlohmann-json3-dev libspdlog-dev libcli11-dev libcpp-httplib-dev libjwt-dev \
-      libjemalloc-dev libboost1.74-dev \
+      libjemalloc-dev libboost1.74-dev libxml2-dev libcmark-dev libyaml-cpp-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -15,7 +15,8 @@ RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
 FROM debian:12-slim
 RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
       --no-install-recommends libxapian30 libjemalloc2 libjwt0 libspdlog1.10 libfmt9 \
-      libcpp-httplib0.11 xapian-tools curl ca-certificates nginx-light haproxy gettext-base \
+      libcpp-httplib0.11 libxml2 libcmark0.30.2 libyaml-cpp0.7 xapian-tools curl \
+      ca-certificates nginx-light haproxy gettext-base \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /src/build/bin/archive-index /src/build/bin/archive-search \
                   /src/build/bin/archive-serve /usr/local/bin/

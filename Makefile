@@ -34,6 +34,8 @@ demo: build
 	$(BUILD)/bin/archive-search query --index $(INDEX) --limit 5 does stretching prevent injury
 	@echo
 	@echo "Try: $(BUILD)/bin/archive-search query --index $(INDEX) --as member trigger points"
+	@echo "Or see what the importer makes of a small HTML site:"
+	@echo "  $(BUILD)/bin/archive-index --dry-run --emit-jsonl --format html --mapping tests/fixtures/import/modern/mapping.json tests/fixtures/import/modern"
 
 check: build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)

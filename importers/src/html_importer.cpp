@@ -178,6 +178,10 @@ class HtmlPage {
   void visit_text(xmlNode* node, Access access, bool dropped) {
     auto text = content(node);
     if (text.find("<![CDATA[") != std::string::npos) doubt_here(node, "a CDATA section");
+    // Markup read as text (after <plaintext>, inside <xmp>) is markup the parser did not
+    // see: if it is members markup, nothing after it can be trusted.
+    if (text.find('<') != std::string::npos && mentions_members_markup(text))
+      doubt_here(node, "members markup inside text");
     if (!dropped) page_.text(text, effective(access));
   }
 

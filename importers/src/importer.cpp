@@ -27,13 +27,6 @@ bool is_page_of(const fs::path& path, InputFormat format) {
 
 }  // namespace
 
-std::optional<InputFormat> parse_format(std::string_view name) {
-  if (name == "jsonl") return InputFormat::Jsonl;
-  if (name == "html") return InputFormat::Html;
-  if (name == "markdown") return InputFormat::Markdown;
-  return std::nullopt;
-}
-
 InputFormat format_of(const std::string& file) {
   if (has_extension(file, {".html", ".htm"})) return InputFormat::Html;
   if (has_extension(file, {".md", ".markdown"})) return InputFormat::Markdown;

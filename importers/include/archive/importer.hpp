@@ -17,9 +17,6 @@ namespace archive {
 
 enum class InputFormat { Jsonl, Html, Markdown };
 
-// "html", "markdown", "jsonl" -> the format; nullopt for anything else.
-std::optional<InputFormat> parse_format(std::string_view name);
-
 // The format a file's extension implies: .html/.htm, .md/.markdown, else JSONL.
 InputFormat format_of(const std::string& file);
 
