@@ -57,7 +57,8 @@ Searcher& SearcherPool::local() {
   auto& local = local_of(this);
   auto epoch = epoch_.load();
   if (!local.searcher) {
-    local.searcher.emplace(root_, limits_);
+    local.searcher.emplace(root_, limits_, tables_);
+    ++searchers_;
   } else if (local.epoch != epoch) {
     local.searcher->refresh();
   }
