@@ -1,6 +1,7 @@
 // archive-serve's memory does not multiply by its threads: the facet tables of a
-// generation exist once per tier, shared by every worker thread, and an old generation's
-// tables go when its last reader moves on. A worker thread costs its Xapian handles only.
+// generation exist once per tier, shared by every worker thread, read before the workers
+// switch to the generation, and gone when its last reader moves on. A worker thread costs
+// its Xapian handles only.
 #include <gtest/gtest.h>
 
 #include <array>
@@ -116,6 +117,12 @@ TEST(ServeMemory, WorkerThreadsShareOneTableATierAndFreeAnOldGenerations) {
       << "one facet table per tier for all " << kThreads << " threads";
 
   server.publish(archive.jsonl);
+  // The new generation's tables are read before the workers switch to it (and so before
+  // any search wants them), while the workers still hold the old ones. A /metrics request
+  // moves at most the thread serving it.
+  EXPECT_TRUE(
+      eventually([&] { return metric(server, "archive_generation_tables") == 4; }, 5s, 20ms))
+      << "the new generation's tables were not read ahead";
   auto deadline = std::chrono::steady_clock::now() + 10s;
   Traffic after;
   do after = engage_every_thread(server, kThreads, "sleep");

@@ -2,7 +2,8 @@
 // to a newly published generation between two of its requests: a request runs wholly on
 // one generation, and no request fails because of a publish. The Searchers share one
 // GenerationTables, so a generation's facet tables exist once, not once per thread: a
-// thread costs only its Xapian handles.
+// thread costs only its Xapian handles. The watcher reads a new generation's tables
+// before the workers switch to it, so that no request waits for them.
 #pragma once
 
 #include <atomic>
@@ -39,6 +40,9 @@ class SearcherPool {
 
  private:
   void watch(double poll_interval_s);
+  // Opens the generation CURRENT names and reads the facet tables of both its tiers, on
+  // the watcher's thread; holds them until the next generation is prepared.
+  void prepare();
 
   std::filesystem::path root_;
   SearchLimits limits_;
@@ -49,6 +53,7 @@ class SearcherPool {
   std::condition_variable stop_signal_;
   std::string generation_;
   bool stopping_ = false;
+  std::optional<IndexGeneration> prepared_;  // the watcher's own
   std::thread watcher_;
 };
 
