@@ -43,7 +43,7 @@ void SearcherPool::watch(double poll_interval_s) {
   while (!stop_signal_.wait_for(lock, interval, [&] { return stopping_; })) {
     auto name = current_generation(root_).value_or("");
     if (name == generation_) continue;
-    // The workers switch when the epoch moves: read the new tables first (half a second
+    // The workers switch when the epoch moves: read the new tables first (about a second
     // at a million articles), without the lock generation() and the destructor take.
     lock.unlock();
     prepare();
