@@ -51,6 +51,10 @@ FacetTable::FacetTable(const Xapian::Database& tier) : start_(tier.get_lastdocid
     });
   }
   for (auto did = next; did < start_.size(); ++did) start_[did] = ids_.size();
+  // Growing by doubling leaves up to half the capacity unused, for as long as the
+  // generation is served: a third of the table (40 -> 27 bytes an article of
+  // bench/generate's archives).
+  ids_.shrink_to_fit();
 }
 
 std::span<const std::uint32_t> FacetTable::values_of(Xapian::docid did) const {

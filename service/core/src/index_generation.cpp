@@ -7,7 +7,8 @@
 
 namespace archive {
 
-IndexGeneration IndexGeneration::open_current(const std::filesystem::path& root) {
+IndexGeneration IndexGeneration::open_current(const std::filesystem::path& root,
+                                              std::shared_ptr<GenerationTables> tables) {
   // An indexer may publish twice and remove the generation CURRENT named between our
   // reading CURRENT and opening it; read it again then.
   for (int attempt = 0;; ++attempt) {
@@ -19,9 +20,9 @@ IndexGeneration IndexGeneration::open_current(const std::filesystem::path& root)
                          root.string() + " FILE.jsonl");
     try {
       check_generation_format(root, *name);
-      return IndexGeneration(*name,
-                             Xapian::Database(tier_path(root, *name, layout::kPublicTier).string()),
-                             Xapian::Database(tier_path(root, *name, layout::kFullTier).string()));
+      return IndexGeneration(
+          *name, Xapian::Database(tier_path(root, *name, layout::kPublicTier).string()),
+          Xapian::Database(tier_path(root, *name, layout::kFullTier).string()), tables);
     } catch (const Xapian::DatabaseOpeningError&) {
       if (attempt == 3) throw;
     } catch (const IndexDirectoryError& e) {
@@ -31,8 +32,10 @@ IndexGeneration IndexGeneration::open_current(const std::filesystem::path& root)
 }
 
 const FacetTable& IndexGeneration::facet_table(const Xapian::Database& tier) const {
-  auto& table = &tier == &full_tier_ ? full_facets_ : public_facets_;
-  if (!table) table = std::make_shared<const FacetTable>(tier);
+  bool full = &tier == &full_tier_;
+  auto& table = full ? full_facets_ : public_facets_;
+  if (!table)
+    table = tables_->facet_table(name_, full ? layout::kFullTier : layout::kPublicTier, tier);
   return *table;
 }
 

@@ -28,16 +28,18 @@ void check_request(const SearchRequest& request, const SearchLimits& limits) {
 
 }  // namespace
 
-Searcher::Searcher(std::filesystem::path root, SearchLimits limits)
+Searcher::Searcher(std::filesystem::path root, SearchLimits limits,
+                   std::shared_ptr<GenerationTables> tables)
     : root_(std::move(root)),
       limits_(limits),
-      generation_(IndexGeneration::open_current(root_)),
+      tables_(std::move(tables)),
+      generation_(IndexGeneration::open_current(root_, tables_)),
       builder_(limits.query) {}
 
 bool Searcher::refresh() {
   auto name = current_generation(root_);
   if (!name || *name == generation_.name()) return false;
-  generation_ = IndexGeneration::open_current(root_);
+  generation_ = IndexGeneration::open_current(root_, tables_);
   scopes_.clear();  // their overlays hold the previous generation's pages
   return true;
 }

@@ -248,6 +248,8 @@ void HttpService::Impl::add_routes() {
           facts = {g.name(), g.public_tier().get_doccount(), g.full_tier().get_doccount()};
         } catch (const NoIndexError&) {
         }
+        facts.searchers = pool.searchers();
+        facts.shared_tables = pool.shared_tables();
         res.content_type = "text/plain; version=0.0.4";
         res.body = metrics.render(facts);
       },

@@ -51,7 +51,14 @@ std::string Metrics::render(const IndexFacts& index) const {
       << "# HELP archive_index_documents Documents in each tier of the served generation.\n"
          "# TYPE archive_index_documents gauge\n"
       << "archive_index_documents{tier=\"public\"} " << index.public_documents << "\n"
-      << "archive_index_documents{tier=\"full\"} " << index.full_documents << "\n";
+      << "archive_index_documents{tier=\"full\"} " << index.full_documents << "\n"
+      << "# HELP archive_searchers Worker threads holding Xapian handles of their own.\n"
+         "# TYPE archive_searchers gauge\n"
+      << "archive_searchers " << index.searchers << "\n"
+      << "# HELP archive_generation_tables Facet tables in memory, one per generation and tier "
+         "in use, shared by every worker thread.\n"
+         "# TYPE archive_generation_tables gauge\n"
+      << "archive_generation_tables " << index.shared_tables << "\n";
   return out.str();
 }
 

@@ -1,5 +1,6 @@
 // Prometheus text-format metrics: requests by route and status, a latency histogram,
-// and the index generation and document counts.
+// the index generation and document counts, and what holds memory per generation and
+// per worker thread.
 #pragma once
 
 #include <array>
@@ -14,6 +15,8 @@ struct IndexFacts {
   std::string generation;
   std::size_t public_documents = 0;
   std::size_t full_documents = 0;
+  std::size_t searchers = 0;      // worker threads holding Xapian handles
+  std::size_t shared_tables = 0;  // per-generation tables alive, shared by those threads
 };
 
 class Metrics {

@@ -37,14 +37,33 @@ SearcherPool::~SearcherPool() {
 }
 
 void SearcherPool::watch(double poll_interval_s) {
+  prepare();
   auto interval = std::chrono::duration<double>(poll_interval_s);
   std::unique_lock lock(mutex_);
   while (!stop_signal_.wait_for(lock, interval, [&] { return stopping_; })) {
     auto name = current_generation(root_).value_or("");
-    if (name != generation_) {
-      generation_ = name;
-      epoch_.fetch_add(1);
-    }
+    if (name == generation_) continue;
+    // The workers switch when the epoch moves: read the new tables first (about a second
+    // at a million articles), without the lock generation() and the destructor take.
+    lock.unlock();
+    prepare();
+    lock.lock();
+    generation_ = name;
+    epoch_.fetch_add(1);
+  }
+}
+
+void SearcherPool::prepare() {
+  try {
+    auto generation = IndexGeneration::open_current(root_, tables_);
+    generation.facet_table(generation.public_tier());
+    generation.facet_table(generation.full_tier());
+    prepared_ = std::move(generation);
+  } catch (const NoIndexError&) {
+    // Nothing published yet, or the generation went at once: nothing to read ahead. The
+    // workers meet the same and answer so.
+  } catch (const Xapian::Error&) {
+    // A generation that cannot be read: likewise, the workers' requests report it.
   }
 }
 
@@ -57,7 +76,8 @@ Searcher& SearcherPool::local() {
   auto& local = local_of(this);
   auto epoch = epoch_.load();
   if (!local.searcher) {
-    local.searcher.emplace(root_, limits_);
+    local.searcher.emplace(root_, limits_, tables_);
+    ++searchers_;
   } else if (local.epoch != epoch) {
     local.searcher->refresh();
   }

@@ -26,7 +26,11 @@ class NotFoundError : public std::runtime_error {
 class Searcher {
  public:
   // Opens the current generation under `root`; throws NoIndexError when there is none.
-  explicit Searcher(std::filesystem::path root, SearchLimits limits = {});
+  // Searchers of one process pass the same `tables`, so that they read and hold each
+  // generation's facet tables once between them.
+  explicit Searcher(
+      std::filesystem::path root, SearchLimits limits = {},
+      std::shared_ptr<GenerationTables> tables = std::make_shared<GenerationTables>());
 
   SearchResponse search(const SearchRequest& request, const Entitlement& entitlement) const;
 
@@ -58,6 +62,7 @@ class Searcher {
 
   std::filesystem::path root_;
   SearchLimits limits_;
+  std::shared_ptr<GenerationTables> tables_;
   IndexGeneration generation_;
   QueryBuilder builder_;
   mutable ScopeCache scopes_;
