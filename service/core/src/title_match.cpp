@@ -9,11 +9,13 @@
 namespace archive {
 namespace {
 
-// Titles checked a query: the best of a BM25 match on the title terms alone. The named
-// article holds most of the query's words in a short field, so it ranks near the top of
-// that match even when other titles share some of its words (bench/known-item: 10 and 20
-// are enough on the sample and on a generated 10k archive; see README, "Ranking").
+// Titles checked for a query: the best by BM25 of those that may be named (see
+// title_candidates). Each costs a read of its stored hit (about 20 µs at 10k articles);
+// with 10, one named title in 300 was missed on a generated 10k archive (bench/known-item).
 constexpr Xapian::doccount kCandidates = 20;
+// The weight of a title holding the query's words in order, against one holding some of
+// them: enough to put every such title among the candidates first.
+constexpr double kPhraseFirst = 100;
 // Titles a word being typed may stand for while looking for candidates.
 constexpr Xapian::termcount kTypingExpansion = 16;
 // Words a title prefix must have before it names the title: fewer, and a two-word topic
@@ -69,28 +71,57 @@ bool is_prefix(const std::vector<std::string>& query, const std::vector<std::str
          (query[last] == title[last] || (unfinished && title[last].starts_with(query[last])));
 }
 
-// The title terms standing for the query's words: the word's own, or for a word no
-// article holds (a slip), the spelling dictionary's nearest word; the word being typed
-// stands for its most frequent completions.
-Xapian::Query title_terms(const std::vector<std::string>& words, const Xapian::Database& db,
-                          bool unfinished) {
-  std::vector<Xapian::Query> terms;
+bool starts_a_term(const Xapian::Database& db, const std::string& start) {
+  return db.allterms_begin(start) != db.allterms_end(start);
+}
+
+// The titles that may be named: those holding every word of the query but small ones,
+// one of which may be a slip. A word no article holds is taken for the slip and stands
+// for the spelling dictionary's nearest word, which may or may not be the title's; the
+// word being typed stands for its most frequent completions, or, when no title word
+// starts so, for the nearest word. Titles holding the words in order come first: a title
+// named by its first words ("nociception with the") may have one word that narrows,
+// shared by many titles, and the phrase picks it out among them. An empty query when no
+// title can be named (two words no title holds).
+Xapian::Query title_candidates(const std::vector<std::string>& words, const Xapian::Database& db,
+                               bool unfinished) {
+  std::vector<Xapian::Query> held, nearest;
+  std::size_t slips = 0;
   std::string prefix(layout::prefix::kTitle);
   for (std::size_t i = 0; i < words.size(); ++i) {
     const auto& word = words[i];
+    auto term = prefix + word;
+    bool typing = unfinished && i + 1 == words.size();
     if (is_stopword(word)) continue;
-    if (unfinished && i + 1 == words.size())
-      terms.emplace_back(Xapian::Query::OP_WILDCARD, prefix + word, kTypingExpansion,
-                         Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
-    else if (db.term_exists(prefix + word))
-      terms.emplace_back(prefix + word);
-    else if (db.term_exists(word))
-      continue;  // a word of the text, not a slip (and a spelling lookup is not cheap)
-    else if (auto nearest = db.get_spelling_suggestion(word, 1); !nearest.empty())
-      terms.emplace_back(prefix + nearest);
+    if (typing && starts_a_term(db, term))
+      held.emplace_back(Xapian::Query::OP_WILDCARD, term, kTypingExpansion,
+                        Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    else if (db.term_exists(term))
+      held.emplace_back(term);
+    else if (++slips > 1)
+      return {};
+    // A real word no title holds ("paid" for "pain") is the slip, but looking up what
+    // was meant would be a costly guess.
+    else if (typing || !db.term_exists(word))
+      if (auto word_meant = db.get_spelling_suggestion(word, 1); !word_meant.empty())
+        nearest.emplace_back(prefix + word_meant);
   }
-  if (terms.empty()) return {};
-  return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+  Xapian::Query candidates;
+  if (!held.empty()) candidates = Xapian::Query(Xapian::Query::OP_AND, held.begin(), held.end());
+  if (!nearest.empty())
+    candidates = held.empty()
+                     ? nearest.front()
+                     : Xapian::Query(Xapian::Query::OP_AND_MAYBE, candidates, nearest.front());
+  if (candidates.empty()) return {};
+  auto in_order = words.size() - (unfinished ? 1 : 0);  // a word being typed is no term yet
+  if (in_order < 2) return candidates;
+  std::vector<Xapian::Query> phrase;
+  for (std::size_t i = 0; i < in_order; ++i) phrase.emplace_back(prefix + words[i]);
+  return Xapian::Query(
+      Xapian::Query::OP_OR, candidates,
+      Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                    Xapian::Query(Xapian::Query::OP_PHRASE, phrase.begin(), phrase.end()),
+                    kPhraseFirst));
 }
 
 // A query matching only the article with this id, at a fixed weight.
@@ -138,7 +169,7 @@ TitleMatch match_title(const std::vector<std::string>& query, const std::vector<
 Xapian::Query named_titles(const std::string& text, const SearchScope& scope,
                            const Xapian::Query& filters, bool unfinished) {
   auto words = title_words(text);
-  auto terms = title_terms(words, scope.db, unfinished);
+  auto terms = title_candidates(words, scope.db, unfinished);
   if (terms.empty()) return {};
   if (!filters.empty()) terms = Xapian::Query(Xapian::Query::OP_FILTER, terms, filters);
   std::vector<Xapian::Query> named;
