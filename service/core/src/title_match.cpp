@@ -21,6 +21,9 @@ constexpr Xapian::termcount kTypingExpansion = 16;
 // Words a title prefix must have before it names the title: fewer, and a two-word topic
 // ("back pain") would rank every title starting with it above better answers.
 constexpr std::size_t kMinPrefixWords = 3;
+// Words beyond which a query is taken for no title at all (Cranfield's longest title has
+// 40), so that a long query never becomes a long phrase of title terms.
+constexpr std::size_t kMaxTitleWords = 64;
 // A weight above any BM25 weight a query can reach: Xapian's BM25 gives a term at most
 // (k1 + 1)(k3 + 1) log(2N + 1), about 75 at a million articles, and a query holds at most
 // 64 terms (QueryLimits) plus feedback terms at half weight. Each step of closeness adds
@@ -169,6 +172,7 @@ TitleMatch match_title(const std::vector<std::string>& query, const std::vector<
 Xapian::Query named_titles(const std::string& text, const SearchScope& scope,
                            const Xapian::Query& filters, bool unfinished) {
   auto words = title_words(text);
+  if (words.size() > kMaxTitleWords) return {};
   auto terms = title_candidates(words, scope.db, unfinished);
   if (terms.empty()) return {};
   if (!filters.empty()) terms = Xapian::Query(Xapian::Query::OP_FILTER, terms, filters);
