@@ -10,6 +10,7 @@
 #include "facets.hpp"
 #include "hits.hpp"
 #include "ranking.hpp"
+#include "title_match.hpp"
 
 namespace archive {
 namespace {
@@ -24,6 +25,26 @@ void check_request(const SearchRequest& request, const SearchLimits& limits) {
     throw QueryError("limit: must be between 1 and " + std::to_string(limits.max_limit));
   if (request.offset + request.limit > limits.max_depth)
     throw QueryError("offset + limit: must be at most " + std::to_string(limits.max_depth));
+}
+
+Xapian::Query with_filters(const Xapian::Query& query, const Xapian::Query& filters) {
+  return filters.empty() ? query : Xapian::Query(Xapian::Query::OP_FILTER, query, filters);
+}
+
+// `query` as ranked: an article whose title the query names first (known-item search),
+// else, when asked for, with the feedback of its first pass.
+Xapian::Query ranked_query(const SearchScope& scope, const SearchRequest& request,
+                           const Xapian::Query& query, const Xapian::Query& filters,
+                           bool without_wildcards) {
+  if (request.sort != SortOrder::Relevance) return query;
+  auto named = named_titles(request.query, scope, filters, request.partial);
+  if (!named.empty()) return Xapian::Query(Xapian::Query::OP_OR, query, named);
+  // Feedback would match the query twice, and a query with wildcards is costly enough
+  // once (and already broad): its words are a guess, not a question to expand.
+  if (!request.expand || request.partial || !without_wildcards) return query;
+  auto first_pass =
+      make_enquire(scope, with_filters(query, filters)).get_mset(0, kRanking.feedback_documents);
+  return with_feedback(query, scope, first_pass);
 }
 
 }  // namespace
@@ -57,19 +78,12 @@ SearchResponse Searcher::search_in(const SearchScope& scope, const SearchRequest
   auto parsed = builder_.parse(request.query, scope.db, request.partial);
   auto query = parsed.query.empty() ? match_all() : parsed.query;
   auto filters = builder_.filters(request);
-  auto filtered = [&](const Xapian::Query& q) {
-    return filters.empty() ? q : Xapian::Query(Xapian::Query::OP_FILTER, q, filters);
-  };
 
-  auto enquire = make_enquire(scope, filtered(query));
-  // Feedback would match the query twice, and a query with wildcards is costly enough
-  // once (and already broad): its words are a guess, not a question to expand.
   auto wildcards = wildcards_of(query);
-  if (request.expand && !parsed.query.empty() && !request.partial && wildcards.empty() &&
-      request.sort == SortOrder::Relevance) {
-    auto first_pass = enquire.get_mset(0, kRanking.feedback_documents);
-    enquire = make_enquire(scope, filtered(with_feedback(query, scope, first_pass)));
-  }
+  auto ranked = parsed.query.empty()
+                    ? query
+                    : ranked_query(scope, request, query, filters, wildcards.empty());
+  auto enquire = make_enquire(scope, with_filters(ranked, filters));
   if (request.sort == SortOrder::Newest)
     enquire.set_sort_by_value_then_relevance(layout::slot::kPublished, true);
 
