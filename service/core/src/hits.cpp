@@ -66,6 +66,28 @@ class HitReader : public nlohmann::json_sax<nlohmann::json> {
   int depth_ = 0;
 };
 
+std::vector<std::string> list_value(const std::string& joined) {
+  std::vector<std::string> items;
+  if (joined.empty()) return items;
+  for (std::size_t start = 0;;) {
+    auto end = joined.find(layout::kListSeparator, start);
+    items.push_back(joined.substr(start, end == joined.npos ? joined.npos : end - start));
+    if (end == joined.npos) return items;
+    start = end + 1;
+  }
+}
+
+// The heading of section `index` of the document's tier: the document data's outline
+// lists the sections in the order of slot::kText. Read only for a hit whose snippet is
+// in a section.
+std::string heading_of(const Xapian::Document& doc, std::size_t index) {
+  auto data = nlohmann::json::parse(doc.get_data(), nullptr, false);
+  if (!data.is_object() || !data.contains("sections")) return "";
+  const auto& sections = data["sections"];
+  if (index >= sections.size()) return "";
+  return sections[index].value("heading", "");
+}
+
 }  // namespace
 
 SearchHit make_hit(const Xapian::Document& doc, const SnippetSource* snippets) {
@@ -76,7 +98,12 @@ SearchHit make_hit(const Xapian::Document& doc, const SnippetSource* snippets) {
     throw std::runtime_error("document " + std::to_string(doc.get_docid()) +
                              ": its stored hit is not the JSON object the indexer writes; "
                              "rebuild the index with archive-index --rebuild");
-  if (snippets) hit.snippet = snippets->snippet(summary, doc.get_value(layout::slot::kText));
+  hit.authors = list_value(doc.get_value(layout::slot::kAuthors));
+  if (snippets) {
+    auto cut = snippets->cut(summary, doc.get_value(layout::slot::kText));
+    hit.snippet = std::move(cut.html);
+    if (cut.section) hit.section = heading_of(doc, *cut.section);
+  }
   return hit;
 }
 
