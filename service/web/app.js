@@ -29,7 +29,7 @@
     filters: "Filter",
     clearFilters: "Clear filters",
     retry: "Try again",
-    kinds: {},  // kind slug -> name shown, e.g. {"member-post": "Members' post"}
+    kinds: { faq: "FAQ" },  // kind slug -> name shown; others read "member-post" as "Member post"
   };
 
   // ---- Small helpers ----------------------------------------------------------------
@@ -190,10 +190,10 @@
         el("label", { for: this.id("q"), class: "as-visually-hidden" }, L.heading),
         el("div", { class: "as-combo" }, this.input, this.list),
         el("button", { type: "submit", class: "as-submit" }, L.search));
+      this.bar = el("div", { class: "as-bar" }, this.status,
+        el("label", { class: "as-sort" }, el("span", { "aria-hidden": "true" }, L.sortBy + " "), this.sortSelect));
       const body = el("div", { class: "as-body" },
-        el("div", { class: "as-main" },
-          el("div", { class: "as-bar" }, this.status,
-            el("label", { class: "as-sort" }, el("span", { "aria-hidden": "true" }, L.sortBy + " "), this.sortSelect)),
+        el("div", { class: "as-main" }, this.bar,
           this.notice, this.correction, this.chips, this.intro, this.results, this.moreButton),
         this.facets);
       const heading = this.options.heading === false ? null : el("h1", { class: "as-title" }, L.heading);
@@ -430,6 +430,7 @@
       const s = this.state;
       this.intro.hidden = true;
       this.notice.hidden = true;
+      this.bar.hidden = false;
       this.renderAccount();
       const hits = data.results.map((hit) => this.resultItem(hit));
       if (append) this.results.append(...hits); else this.results.replaceChildren(...hits);
@@ -566,6 +567,8 @@
     async showIntro() {
       this.results.replaceChildren();
       this.facets.replaceChildren();
+      this.facets.hidden = true;
+      this.bar.hidden = true;
       this.chips.hidden = true;
       this.moreButton.hidden = true;
       this.notice.hidden = true;
@@ -597,8 +600,11 @@
       // Old results under a new error would read as the answer to the new query.
       this.results.replaceChildren();
       this.facets.replaceChildren();
+      this.facets.hidden = true;
       this.moreButton.hidden = true;
       this.renderCorrection("");
+      this.intro.hidden = true;
+      this.bar.hidden = false;
       this.status.textContent = err.kind === "request" ? "This search could not be run" : "Search is unavailable";
       const retry = el("button", { type: "button", class: "as-retry", onclick: () => this.run({ typing: false }) }, this.labels.retry);
       this.notice.replaceChildren(el("p", {}, err.message), err.kind === "request" ? null : retry);

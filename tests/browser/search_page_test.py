@@ -117,8 +117,10 @@ class Base(unittest.TestCase):
     def focused(self):
         return self.js("const a = document.activeElement; return a ? (a.id || a.className || a.tagName) : ''")
 
-    def check_state(self, name, sizes=(DESKTOP, PHONE)):
+    def check_state(self, name, sizes=(DESKTOP, PHONE), list_open=False):
         """axe-core finds no serious or critical violation, at each size; screenshots."""
+        if not list_open and self.box.get_attribute("aria-expanded") == "true":
+            self.box.send_keys(Keys.ESCAPE)  # the reader has read the suggestions
         for size in sizes:
             set_viewport(self.browser, size)
             time.sleep(0.05)
@@ -168,8 +170,11 @@ class BrokenToday(Base):
         self.open(self.hostile.base + "/")
         self.type_and_wait("tendons")
         self.assertIn("A Study Cited by a Very Long DOI", self.titles())
-        width = self.js("return document.documentElement.scrollWidth")
-        self.assertLessEqual(width, 390)
+        self.box.send_keys(Keys.ESCAPE)
+        for size in [PHONE, ("narrow", 320, 640)]:
+            set_viewport(self.browser, size)
+            width = self.js("return document.documentElement.scrollWidth")
+            self.assertLessEqual(width, size[1], f"page wider than the screen at {size[1]} px")
         self.check_state("hostile-long-urls")
 
     def test_on_a_phone_the_first_result_is_near_the_top(self):
@@ -192,7 +197,7 @@ class BrokenToday(Base):
         self.assertEqual(option.get_attribute("aria-selected"), "true")
         chosen = option.text
         self.assertTrue(chosen.startswith("hamstring"), chosen)
-        self.check_state("suggestions-open")
+        self.check_state("suggestions-open", list_open=True)
         self.box.send_keys(Keys.ENTER)
         self.wait_settled()
         self.assertEqual(self.box.get_attribute("value"), chosen)
@@ -433,6 +438,7 @@ class Missing(Base):
     def test_dark_scheme(self):
         set_viewport(self.browser, DESKTOP, dark=True)
         self.type_and_wait("stretching")
+        self.box.send_keys(Keys.ESCAPE)
         background = self.js("return getComputedStyle(document.querySelector('.as-root')).backgroundColor")
         self.assertEqual(background, "rgb(22, 24, 27)")
         for size in (DESKTOP, PHONE):
