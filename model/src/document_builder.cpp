@@ -53,6 +53,15 @@ nlohmann::json hit_data(const Article& a) {
           {"summary", a.summary}};
 }
 
+// Slot kHit: what a hit shows, and the heading of each section of slot kText ("" for
+// none), so a hit can name the section its snippet is in without reading the data.
+std::string hit_value(const Article& a, const std::vector<Section>& sections) {
+  auto hit = hit_data(a);
+  auto& headings = hit["headings"] = nlohmann::json::array();
+  for (const auto& s : sections) headings.push_back(s.heading.value_or(""));
+  return hit.dump();
+}
+
 // The document data: the article but its texts, with the outline of the sections the
 // tier shows.
 nlohmann::json document_data(const Article& a, const std::vector<Section>& sections) {
@@ -178,7 +187,7 @@ Xapian::Document build_document(const Article& a, Tier tier, Xapian::TermGenerat
   add_boolean_terms(doc, a);
   add_values(doc, a);
   doc.add_value(slot::kText, section_texts(sections));
-  doc.add_value(slot::kHit, hit_data(a).dump());
+  doc.add_value(slot::kHit, hit_value(a, sections));
   doc.set_data(document_data(a, sections).dump());
   // Drop the generator's handle on the document: Xapian's reference counts are not
   // atomic, and the document is about to be handed to another thread.

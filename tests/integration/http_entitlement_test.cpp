@@ -122,6 +122,15 @@ TEST_F(HttpEntitlement, HiddenHeadingsStayHidden) {
   auto anonymous = http.get("/v1/search?q=clinic&facets=1");
   EXPECT_TRUE(anonymous.json()["results"].empty()) << anonymous.body;
   EXPECT_FALSE(http.get("/v1/search?q=clinic", member_).json()["results"].empty());
+  // A hit names the section its match is in, from the text the caller may see: the member's
+  // hit on the hidden section's text names it; no anonymous hit of that article does.
+  auto member_hit = http.get("/v1/search?sort=newest&q=" + canary(3), member_).json();
+  ASSERT_FALSE(member_hit["results"].empty()) << member_hit;
+  EXPECT_EQ(member_hit["results"][0]["section"], kHiddenHeading) << member_hit;
+  for (const char* q : {"running", "recovery", "notes", "clinic%20running"}) {
+    auto r = http.get(std::string("/v1/search?limit=100&q=") + q);
+    EXPECT_EQ(r.body.find(kHiddenHeading), std::string::npos) << r.body;
+  }
   auto outline = http.get(std::string("/v1/articles/") + ids::kHiddenSection).body;
   EXPECT_EQ(outline.find(kHiddenHeading), std::string::npos) << outline;
   EXPECT_NE(http.get(std::string("/v1/articles/") + ids::kHiddenSection, member_)

@@ -208,9 +208,12 @@ TEST_F(BuildDocument, PublicTierDataHoldsOnlyVisibleSections) {
   EXPECT_FALSE(full["sections"][2].contains("heading"));
   // What a hit shows is a copy of part of the data, in its own value.
   auto hit = nlohmann::json::parse(pub_doc.get_value(layout::slot::kHit));
-  EXPECT_EQ(hit.size(), 8u) << hit;
+  EXPECT_EQ(hit.size(), 9u) << hit;
   for (const char* key : {"id", "url", "title", "kind", "access", "published", "tags", "summary"})
     EXPECT_EQ(hit[key], pub[key]) << key;
+  // And the headings of the tier's sections, in slot kText's order.
+  EXPECT_EQ(hit["headings"].size(), pub_texts.size()) << hit;
+  EXPECT_EQ(hit["headings"][1], "Quillockian heading") << hit;
   // Metadata is public and the same in both tiers.
   for (const char* key : {"id", "url", "title", "kind", "access", "published", "updated", "authors",
                           "tags", "summary", "key_phrases", "links", "headings_public"})

@@ -61,9 +61,11 @@ TEST(JsonText, WritesTheWholeSearchResponse) {
                        "article",
                        "public",
                        "2020-01-02",
+                       {"Ann O'Neil", "B <b>"},
                        {"knee", "pain"},
-                       "<mark>Knee</mark> pain"});
-  r.results.push_back({"b", "https://x/b", "B", "faq", "members", std::nullopt, {}, ""});
+                       "<mark>Knee</mark> pain",
+                       "Why knees \"hurt\""});
+  r.results.push_back({"b", "https://x/b", "B", "faq", "members", std::nullopt, {}, {}, "", ""});
   r.facets = Facets{{{"knee", 2}, {"pain", 5}}, {{"article", 1}}, {}, 7};
   r.took_ms = 0.5;
   auto expected = Json::parse(R"({
@@ -71,10 +73,10 @@ TEST(JsonText, WritesTheWholeSearchResponse) {
     "corrected_query": "",
     "results": [
       {"id": "a", "url": "https://x/a", "title": "Knee <pain>", "kind": "article",
-       "access": "public", "published": "2020-01-02", "tags": ["knee", "pain"],
-       "snippet": "<mark>Knee</mark> pain"},
+       "access": "public", "published": "2020-01-02", "authors": ["Ann O'Neil", "B <b>"],
+       "tags": ["knee", "pain"], "snippet": "<mark>Knee</mark> pain", "section": "Why knees \"hurt\""},
       {"id": "b", "url": "https://x/b", "title": "B", "kind": "faq", "access": "members",
-       "published": null, "tags": [], "snippet": ""}],
+       "published": null, "authors": [], "tags": [], "snippet": "", "section": null}],
     "facets": {"matches": 7, "tag": [{"value": "pain", "count": 5}, {"value": "knee", "count": 2}],
                "kind": [{"value": "article", "count": 1}], "year": []},
     "took_ms": 0.5})");

@@ -131,6 +131,17 @@ TEST_F(SnippetSourceTest, HighlightsStemsDeepInALongArticle) {
   EXPECT_LE(out.size(), kSnippetLength + 2 * (std::string("<mark></mark>").size() + 3));
 }
 
+TEST_F(SnippetSourceTest, SaysWhichSectionTheFirstMatchIsIn) {
+  // Empty sections (a member heading teased in the public tier) keep their index.
+  auto texts = layout::join_texts({"Warm up first.", "", filler(300) + "Ice helps. " + filler(10)});
+  auto in_section = source_for("ice").cut("A summary.", texts);
+  ASSERT_TRUE(in_section.section.has_value()) << in_section.html;
+  EXPECT_EQ(*in_section.section, 2u);
+  EXPECT_TRUE(has(in_section.html, "<mark>Ice</mark>")) << in_section.html;
+  EXPECT_FALSE(source_for("summary").cut("A summary.", texts).section.has_value());
+  EXPECT_EQ(*source_for("warm").cut("", texts).section, 0u);
+}
+
 TEST_F(SnippetSourceTest, AShortTextIsShownWholeWithoutEllipses) {
   EXPECT_EQ(source_for("ice").snippet("Ice eases pain.", ""), "<mark>Ice</mark> eases pain.");
 }

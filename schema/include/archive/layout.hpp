@@ -66,9 +66,9 @@ inline constexpr Xapian::valueno kText = 6;
 // What facet counting reads, in one value so that it reads one value stream, not three:
 // kind, publication year (empty when undated) and the tags, joined by kListSeparator.
 inline constexpr Xapian::valueno kFacets = 7;
-// What a search hit shows, as JSON: id, url, title, kind, access, published, tags, summary.
-// A copy of part of the document data, which Xapian compresses: a page of hits reads
-// these few hundred bytes as they are.
+// What a search hit shows, as JSON: id, url, title, kind, access, published, tags, summary,
+// headings (of each section in kText, "" for none). A copy of part of the document data,
+// which Xapian compresses: a page of hits reads these few hundred bytes as they are.
 inline constexpr Xapian::valueno kHit = 8;
 }  // namespace slot
 

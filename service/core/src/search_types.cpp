@@ -36,9 +36,16 @@ void write(JsonWriter& out, const SearchHit& hit) {
     out.value(*hit.published);
   else
     out.null();
-  out.key("tags").begin_array();
+  out.key("authors").begin_array();
+  for (const auto& author : hit.authors) out.value(author);
+  out.end_array().key("tags").begin_array();
   for (const auto& tag : hit.tags) out.value(tag);
-  out.end_array().key("snippet").value(hit.snippet).end_object();
+  out.end_array().key("snippet").value(hit.snippet).key("section");
+  if (hit.section.empty())
+    out.null();
+  else
+    out.value(hit.section);
+  out.end_object();
 }
 
 }  // namespace

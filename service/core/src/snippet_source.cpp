@@ -239,6 +239,22 @@ void append_html(std::string& out, std::string_view text) {
   }
 }
 
+// The section (its index in layout::split_texts order) holding byte `at` of
+// snippet_text(summary, section_texts); none when `at` is in the summary.
+std::optional<std::size_t> section_at(std::string_view summary, std::string_view section_texts,
+                                      std::size_t at) {
+  std::size_t end = summary.size();
+  if (at < end) return std::nullopt;
+  auto bodies = layout::split_texts(section_texts);
+  for (std::size_t i = 0; i < bodies.size(); ++i) {
+    if (bodies[i].empty()) continue;  // snippet_text() leaves it out
+    if (end > 0) end += kParagraphBreak.size();
+    end += bodies[i].size();
+    if (at < end) return i;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string snippet_text(std::string_view summary, std::string_view section_texts) {
@@ -315,15 +331,18 @@ bool SnippetSource::matches(std::string_view word) const {
   return std::find(stems_.begin(), stems_.end(), stemmer_(lower)) != stems_.end();
 }
 
-std::string SnippetSource::snippet(std::string_view summary, std::string_view section_texts) const {
+Snippet SnippetSource::cut(std::string_view summary, std::string_view section_texts) const {
   auto full = snippet_text(summary, section_texts);
   auto text = trimmed(full);
   auto [begin, end] = extract_of(text, probes_);
   std::string out;
+  auto first_match = begin;
+  bool found = false;
   if (begin > 0) out += kEllipsis;
   for (auto at = begin; at < end;) {
     auto after_word = word_end(text, at, end);
     bool marked = after_word > at && matches(text.substr(at, after_word - at));
+    if (marked && !found) first_match = at, found = true;
     if (marked) out += "<mark>";
     append_html(out, text.substr(at, after_word - at));  // "AT&T" is a word too
     if (marked) out += "</mark>";
@@ -332,7 +351,8 @@ std::string SnippetSource::snippet(std::string_view summary, std::string_view se
   }
   while (out.ends_with(' ')) out.pop_back();
   if (end < text.size()) out += kEllipsis;
-  return out;
+  auto offset_in_full = static_cast<std::size_t>(text.data() - full.data()) + first_match;
+  return {std::move(out), section_at(summary, section_texts, offset_in_full)};
 }
 
 }  // namespace archive

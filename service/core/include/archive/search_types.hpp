@@ -46,8 +46,11 @@ struct SearchRequest {
 struct SearchHit {
   std::string id, url, title, kind, access;
   std::optional<std::string> published;
-  std::vector<std::string> tags;
+  std::vector<std::string> authors, tags;
   std::string snippet;  // HTML-escaped, matches in <mark>...</mark>
+  // The heading of the section the snippet's first match is in, from the text the caller
+  // may see; empty when it is in the summary or in a section without a heading.
+  std::string section;
 };
 
 // Hashing std::string and std::string_view alike, so that counting looks up without

@@ -4,6 +4,7 @@
 
 #include <xapian.h>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,14 @@ std::string snippet_text(std::string_view summary, std::string_view section_text
 // words, a little before the place where the most different probes start words; the
 // opening when no probe occurs. Probes are lower-case.
 std::string_view best_extract(std::string_view text, const std::vector<std::string>& probes);
+
+// A highlighted extract and where in the document it was cut.
+struct Snippet {
+  std::string html;  // HTML-escaped, matches in <mark>, "…" where text is left out
+  // The section (its index in layout::split_texts order) holding the first match, or the
+  // extract's start when nothing matched; none when that is in the summary.
+  std::optional<std::size_t> section;
+};
 
 // Snippets for the hits of one result page: the best extract of each hit's text, with the
 // words that match the query marked. Xapian's MSet::snippet() does this too, but it
@@ -39,7 +48,11 @@ class SnippetSource {
 
   // A highlighted extract (HTML-escaped, matches in <mark>) of about kSnippetLength
   // bytes from the document's summary and section texts, "…" where text is left out.
-  std::string snippet(std::string_view summary, std::string_view section_texts) const;
+  std::string snippet(std::string_view summary, std::string_view section_texts) const {
+    return cut(summary, section_texts).html;
+  }
+  // The same extract, with the section it comes from.
+  Snippet cut(std::string_view summary, std::string_view section_texts) const;
 
  private:
   bool matches(std::string_view word) const;
