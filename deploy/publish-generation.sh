@@ -4,6 +4,9 @@
 #   gen-N.tar          the generation directory (public/, full/, manifest.json), packed
 #   gen-N.tar.sha256   its SHA-256, in sha256sum's format
 #   gen-N.json         a small manifest: name, size, checksum, the generation's manifest.json
+#   gen-N.changes.tar  for a generation made by an update: its manifest.json and change log
+#                      (changes/), with gen-N.changes.tar.sha256; a node on the update's base
+#                      replays it (archive-index --apply-changes) instead of downloading gen-N
 #   LATEST             the name of the newest generation, written last, by rename
 # Every file appears by rename, so a client never reads one half-written; LATEST names a
 # generation only once its artifact and checksum are in place. Older artifacts beyond
@@ -52,6 +55,14 @@ printf '{"generation": "%s", "bytes": %s, "sha256": "%s", "index_manifest": %s}\
 echo "$name" >"$tmp.latest"
 sync "$tmp.tar" "$tmp.sha256" "$tmp.json" "$tmp.latest"
 
+# An update's change log: what a node on its base needs, in proportion to the change.
+if grep -q '^  "base": "gen-[0-9]*"' "$index/$name/manifest.json" && [[ -d "$index/$name/changes" ]]; then
+  tar -C "$index" -cf "$tmp.changes.tar" "$name/manifest.json" "$name/changes"
+  echo "$(sha256sum "$tmp.changes.tar" | cut -d' ' -f1)  $name.changes.tar" >"$tmp.changes.sha256"
+  sync "$tmp.changes.tar" "$tmp.changes.sha256"
+  mv -f "$tmp.changes.tar" "$origin/$name.changes.tar"
+  mv -f "$tmp.changes.sha256" "$origin/$name.changes.tar.sha256"
+fi
 mv -f "$tmp.tar" "$origin/$name.tar"
 mv -f "$tmp.sha256" "$origin/$name.tar.sha256"
 mv -f "$tmp.json" "$origin/$name.json"
@@ -62,5 +73,7 @@ sync "$origin"
 # still finds what it named.
 find "$origin" -maxdepth 1 -name 'gen-*.tar' -printf '%f\n' | sed 's/\.tar$//' | sort |
   head -n -"$keep" |
-  while read -r old; do rm -f "$origin/$old.tar" "$origin/$old.tar.sha256" "$origin/$old.json"; done
+  while read -r old; do
+    rm -f "$origin/$old".{tar,tar.sha256,json,changes.tar,changes.tar.sha256}
+  done
 echo "published $name ($bytes bytes, sha256 $sum)"

@@ -8,9 +8,15 @@
 # CURRENT by rename. archive-serve, watching CURRENT, moves both tiers at once between two
 # requests. A download or check that fails leaves CURRENT alone: the node keeps serving
 # the generation it has, and the next poll tries again. Generations CURRENT no longer
-# names are removed once CURRENT is --grace seconds old, so a request that opened the
-# previous one a moment before the switch still finds it. With --once it polls once and
+# names, but for the one just before it, are removed once CURRENT is --grace seconds old,
+# so a request that opened the previous one a moment before the switch still finds it. With --once it polls once and
 # exits 0 only when the node is on the origin's newest generation.
+#
+# A generation an update made from the one this node is on arrives as its change log
+# (gen-N.changes.tar, checksummed): archive-index --apply-changes replays it here into the
+# same generation, so a node downloads what changed, not the archive. The node keeps the
+# generation before its current one, which its next update takes over (the A/B pair of
+# DESIGN.md, "Updates"). A rebuild, or a node further behind, is pulled whole.
 #
 # Transport is curl: the artifacts are immutable whole files behind plain HTTP, which
 # nginx, a CDN or an object store serves, and curl is in every base image. rsync would
@@ -38,6 +44,8 @@ done
 origin="${origin%/}"
 
 log() { echo "pull-generation: $*" >&2; }
+
+indexer="${ARCHIVE_INDEXER:-archive-index}"
 
 current() { head -n1 "$index/CURRENT" 2>/dev/null; }
 
@@ -82,15 +90,47 @@ pull() {
   log "switched to $name"
 }
 
-# Removes generations CURRENT no longer names once it has named its generation for
-# --grace seconds, and the working directories of pulls that were cut short.
+# Replays the change log of generation $1, an update of the generation this node is on.
+# Returns non-zero, CURRENT untouched, when there is none or anything fails.
+pull_changes() {
+  local name="$1" work status
+  work=$(mktemp -d) || return 1  # outside the index: archive-index never reads input there
+  # No change log (a rebuild) is the usual reason to fail here: say nothing then.
+  fetch "$origin/$name.changes.tar" "$work/$name.changes.tar" 2>/dev/null &&
+    fetch "$origin/$name.changes.tar.sha256" "$work/$name.changes.tar.sha256" ||
+    { rm -rf "$work"; return 1; }
+  if ! (cd "$work" && sha256sum --quiet --strict -c "$name.changes.tar.sha256") ||
+    tar -tf "$work/$name.changes.tar" | grep -qv "^$name/" ||
+    ! tar -C "$work" -xf "$work/$name.changes.tar" --no-same-owner; then
+    log "$name: change log fails its checksum or holds other files; pulling it whole"
+    rm -rf "$work"
+    return 1
+  fi
+  flock -u 9  # archive-index takes the index's lock itself
+  "$indexer" --index "$index" --apply-changes "$work/$name" >/dev/null 2>"$work/index.log"
+  status=$?
+  flock -w 600 9
+  if [[ $status -ne 0 && $status -ne 2 ]] || [[ "$(current)" != "$name" ]]; then
+    log "$name: replaying its change log failed ($(tail -n1 "$work/index.log")); pulling it whole"
+    rm -rf "$work"
+    return 1
+  fi
+  rm -rf "$work"
+  log "switched to $name (replayed its change log)"
+}
+
+# Removes generations CURRENT no longer names (but for the one just before it) once it has
+# named its generation for --grace seconds, and the working directories of pulls that were
+# cut short.
 retire_old() {
   local name="$1" entry
   local age=$(($(date +%s) - $(stat -c %Y "$index/CURRENT" 2>/dev/null || date +%s)))
+  local previous
+  previous=$(printf 'gen-%08d' $((10#${name#gen-} - 1)))
   for entry in "$index"/gen-*; do
     [[ -e "$entry" ]] || continue
     case "$(basename "$entry")" in
-      "$name") ;;
+      "$name" | "$previous") ;;  # the previous one: the next update takes it over
       *.partial-pull) rm -rf "$entry" ;;
       *.partial-*) ;;  # an indexer's: its own runs clean those
       *) [[ $age -ge $grace ]] && rm -rf "$entry" ;;
@@ -107,7 +147,8 @@ while :; do
     elif [[ ! "$latest" =~ ^gen-[0-9]+$ ]]; then
       log "$origin/LATEST does not name a generation; ignoring it"
     elif [[ "$latest" != "$(current)" ]]; then
-      pull "$latest" || log "$latest: not switched; keeping $(current || echo 'no generation')"
+      pull_changes "$latest" || pull "$latest" ||
+        log "$latest: not switched; keeping $(current || echo 'no generation')"
     fi
     [[ -n "$(current)" ]] && retire_old "$(current)"
     flock -u 9

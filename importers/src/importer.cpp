@@ -61,10 +61,13 @@ std::vector<std::string> Importer::expand(const std::vector<std::string>& inputs
   return files;
 }
 
+InputFormat Importer::format_for(const std::string& file) const {
+  return file == "-" ? format_.value_or(InputFormat::Jsonl) : format_.value_or(format_of(file));
+}
+
 void Importer::read(const std::string& file, const ArticleSink& on_article,
                     const ProblemSink& on_problem) const {
-  auto format =
-      file == "-" ? format_.value_or(InputFormat::Jsonl) : format_.value_or(format_of(file));
+  auto format = format_for(file);
   if (format == InputFormat::Jsonl) return read_articles(file, on_article, on_problem);
   if (file == "-") throw InputError("-: standard input is read as JSONL only");
   std::error_code ec;

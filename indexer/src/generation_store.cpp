@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <thread>
 #include <vector>
 
 #include "archive/layout.hpp"
@@ -69,7 +70,7 @@ GenerationStore::~GenerationStore() {
   if (lock_fd_ >= 0) ::close(lock_fd_);  // closing releases the flock
 }
 
-fs::path GenerationStore::begin(bool copy_current) {
+fs::path GenerationStore::begin() {
   remove_stale();
   auto current = this->current();
   unsigned long next = current ? *generation_number(*current) + 1 : 1;
@@ -77,11 +78,33 @@ fs::path GenerationStore::begin(bool copy_current) {
                        std::to_string(::getpid()));
   fs::remove_all(work);
   fs::create_directories(work);
-  if (copy_current && current) {
-    for (auto tier : {layout::kPublicTier, layout::kFullTier})
-      fs::copy(tier_path(root_, *current, tier), work / tier, fs::copy_options::recursive);
-  }
   return work;
+}
+
+void GenerationStore::copy_current(const fs::path& work) {
+  auto current = this->current();
+  if (!current) return;
+  for (auto tier : {layout::kPublicTier, layout::kFullTier})
+    fs::copy(tier_path(root_, *current, tier), work / tier, fs::copy_options::recursive);
+}
+
+bool GenerationStore::adopt_previous(const fs::path& work) {
+  auto current = this->current();
+  if (!current) return false;
+  auto base = generation_base(root_, *current);
+  if (!base || *generation_number(*base) + 1 != *generation_number(*current)) return false;
+  for (auto tier : {layout::kPublicTier, layout::kFullTier})
+    if (!fs::is_directory(tier_path(root_, *base, tier))) return false;
+  // A reader that read CURRENT just before it changed may still be opening the previous
+  // generation; readers switch within their poll interval, which the grace exceeds.
+  auto replaced_at = fs::last_write_time(root_ / layout::kCurrentFile);
+  auto waited = fs::file_time_type::clock::now() - replaced_at;
+  if (waited < layout::kReaderGrace) std::this_thread::sleep_for(layout::kReaderGrace - waited);
+  for (auto tier : {layout::kPublicTier, layout::kFullTier})
+    fs::rename(tier_path(root_, *base, tier), work / tier);
+  fs::remove_all(root_ / *base);
+  fsync_path(root_, O_RDONLY | O_DIRECTORY);
+  return true;
 }
 
 std::string GenerationStore::publish(const fs::path& work) {

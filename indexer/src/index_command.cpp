@@ -59,6 +59,14 @@ void define_index_command(CLI::App& app, IndexOptions& options) {
   app.add_option("--batch-size", options.batch_size,
                  "Articles held in memory per tier before writing (bounds memory)")
       ->check(CLI::Range(1, 1000000));
+  app.add_flag("--copy-current", options.copy_current,
+               "Update a copy of the current generation instead of bringing the previous one "
+               "up to date (reads and writes the whole index)");
+  app.add_option("--apply-changes", options.apply_changes,
+                 "Replay the change log of a generation an update published elsewhere (a "
+                 "directory with its manifest.json and changes/) on this index, which must be "
+                 "on the generation it was made from")
+      ->type_name("GENERATION_DIR");
   app.add_flag("!--no-compact", options.compact,
                "Rebuild without compacting the tiers (larger, slower to search)");
   app.add_option("--format", options.format,
@@ -83,7 +91,8 @@ void define_index_command(CLI::App& app, IndexOptions& options) {
       ->type_name("INPUT");
   app.callback([&] {
     if (options.index.empty() && !options.dry_run) throw CLI::RequiredError("--index");
-    if (options.inputs.empty() && options.deletes.empty() && !options.rebuild)
+    if (options.inputs.empty() && options.deletes.empty() && !options.rebuild &&
+        options.apply_changes.empty())
       throw CLI::ValidationError("INPUT", "give at least one INPUT or --delete ID");
   });
 }

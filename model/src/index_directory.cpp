@@ -29,11 +29,28 @@ fs::path tier_path(const fs::path& root, const std::string& generation, std::str
   return root / generation / tier;
 }
 
-int generation_format(const fs::path& root, const std::string& generation) {
+namespace {
+
+// A generation's manifest.json, or a non-object when it is missing or unreadable.
+nlohmann::json read_manifest(const fs::path& root, const std::string& generation) {
   std::ifstream in(root / generation / layout::kManifestFile);
-  auto manifest = nlohmann::json::parse(in, nullptr, false);
+  return nlohmann::json::parse(in, nullptr, false);
+}
+
+}  // namespace
+
+int generation_format(const fs::path& root, const std::string& generation) {
+  auto manifest = read_manifest(root, generation);
   if (!manifest.is_object() || !manifest["format"].is_number_integer()) return 0;
   return manifest["format"].get<int>();
+}
+
+std::optional<std::string> generation_base(const fs::path& root, const std::string& generation) {
+  auto manifest = read_manifest(root, generation);
+  if (!manifest.is_object() || !manifest["base"].is_string()) return std::nullopt;
+  auto base = manifest["base"].get<std::string>();
+  if (!generation_number(base)) return std::nullopt;
+  return base;
 }
 
 void check_generation_format(const fs::path& root, const std::string& generation) {

@@ -12,6 +12,9 @@ real processes, on free 127.0.0.1 ports, with bounded loops:
     only in member text (with a member token as the positive control);
   - a node SIGKILLed under load costs no request; restarted, it pulls what it missed and
     rejoins;
+  - two updates at the indexer reach both nodes as change logs (gen-N.changes.tar, a
+    fraction of the generation) replayed by archive-index --apply-changes, after which
+    both nodes answer byte-identically;
   - a corrupt, empty or half-copied generation is never switched to, and a node whose
     CURRENT names such a generation never reports ready.
 
@@ -121,6 +124,15 @@ class Topology:
                        stderr=self.log("index"))
         return current_of(self.master)
 
+    def update(self, jsonl_text):
+        """An update (no --rebuild) of the master index; returns the new generation."""
+        path = os.path.join(self.root, "update.jsonl")
+        with open(path, "w") as f:
+            f.write(jsonl_text)
+        subprocess.run([os.path.join(BIN, "archive-index"), "--index", self.master, path],
+                       check=True, stdout=subprocess.DEVNULL, stderr=self.log("index"))
+        return current_of(self.master)
+
     def publish(self, origin=None):
         subprocess.run([os.path.join(DEPLOY, "publish-generation.sh"), "--index", self.master,
                         "--origin", origin or self.origin], check=True,
@@ -149,7 +161,8 @@ class Topology:
                                 os.path.join(self.root, "secret")])
         self.start(f"pull{n}", [os.path.join(DEPLOY, "pull-generation.sh"), "--origin",
                                 f"http://127.0.0.1:{self.ports['origin']}", "--index",
-                                self.node_dir(n), "--interval", "0.3", "--grace", "2"])
+                                self.node_dir(n), "--interval", "0.3", "--grace", "2"],
+                   {"ARCHIVE_INDEXER": os.path.join(BIN, "archive-index")})
 
     def haproxy_env(self):
         return {"ARCHIVE_FRONT_BIND": f"127.0.0.1:{self.ports['front']}",
@@ -387,6 +400,42 @@ def check_node_killed_under_load(top, serving):
     return missed
 
 
+def check_updates_shipped_as_changes(top, serving):
+    """Two updates at the master reach the nodes as change logs, not whole generations."""
+    generations = []
+    for n, word in ((1, "zqupdateone"), (2, "zqupdatetwo")):
+        article = {"id": f"update-{n}", "title": f"Update {n}",
+                   "sections": [{"text": f"{word} open text"},
+                                {"access": "members", "text": f"zqcanarygamma{n} member text"}]}
+        generations.append(top.update(json.dumps(article) + "\n"))
+        top.publish()
+        wait_nodes_on(top, generations[-1])
+    last = generations[-1]
+    whole = os.path.getsize(os.path.join(top.origin, last + ".tar"))
+    changes = os.path.getsize(os.path.join(top.origin, last + ".changes.tar"))
+    check("an update's change log is a small fraction of its generation",
+          changes * 20 < whole, f"{changes} of {whole} bytes")
+    replayed = []
+    for n in (1, 2):
+        with open(os.path.join(top.root, f"pull{n}.log"), errors="replace") as f:
+            text = f.read()
+        replayed.append(all(f"switched to {g} (replayed its change log)" in text
+                            for g in generations))
+    check("both nodes took both updates by replaying their change logs", all(replayed), replayed)
+    same = True
+    for q in QUERIES + ["zqupdateone", "zqupdatetwo"]:
+        answers = [get(top.ports[f"node{n}"], search_path(q)) for n in (1, 2)]
+        same &= all(a[0] == 200 and a[1].get("X-Index-Generation") == last for a in answers)
+        same &= without_took_ms(answers[0][2]) == without_took_ms(answers[1][2])
+    check("after replaying, both nodes answer byte-identically", same)
+    found = [json.loads(get(top.ports["front"], search_path(w))[2])["results"]
+             for w in ("zqupdatetwo", "zqcanarygamma2")]
+    check("the update is searchable, its member text for members only",
+          len(found[0]) == 1 and found[1] == [] and member_hits(top, "zqcanarygamma2") == 1,
+          found)
+    return last
+
+
 def stage(top, name, mutate):
     """Publishes the master's current generation to a staging directory, lets `mutate`
     spoil the artifact, then offers it through the origin, LATEST written last."""
@@ -449,8 +498,9 @@ def check_bad_generations(top, serving):
               not os.path.exists(os.path.join(top.node_dir(1), bad)))
     left = sorted(d for d in os.listdir(top.node_dir(1))  # a pull under way aside
                   if d.startswith("gen-") and ".partial-" not in d)
-    check("generations older than the current one are removed after the grace period",
-          left == [serving], left)
+    previous = f"gen-{int(serving[4:]) - 1:08d}"  # kept: the next update takes it over
+    check("generations older than the current one and the one before it are removed after "
+          "the grace period", left == [previous, serving], left)
 
 
 def check_never_ready(top, serving, empty):
@@ -490,6 +540,7 @@ def main():
         check_configs(top)
         serving = check_publishing_under_load(top)
         serving = check_node_killed_under_load(top, serving)
+        serving = check_updates_shipped_as_changes(top, serving)
         check_bad_generations(top, serving)
         empty = [d for d in os.listdir(os.path.join(root, "staging-empty"))
                  if d.endswith(".tar")][0][:-4]

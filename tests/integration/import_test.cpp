@@ -76,6 +76,38 @@ TEST(ImportFixtures, TheSitesIndexAndSearchByTier) {
             std::vector<std::string>{"shin-splints"});
 }
 
+// Pages given to an update are imported once, into its change log as JSONL: the pair's
+// next update and a replica replaying the log (--apply-changes) need neither the pages nor
+// the mapping, and publish what the update did.
+TEST(ImportUpdates, PagesInAnUpdateReplayWithoutThePagesOrTheMapping) {
+  TempDir dir;
+  auto base = fixture("expected/notes.jsonl").string();
+  auto primary = dir / "primary", replica = dir / "replica";
+  for (const auto& index : {primary, replica})
+    ASSERT_EQ(index_run(index, {"--rebuild", base}).status, 0);
+  auto site = dir / "site";
+  fs::copy(fixture("modern"), site);
+  auto r = index_run(primary, {"--format", "html", "--mapping", (site / "mapping.json").string(),
+                               site.string()});
+  ASSERT_EQ(r.status, 0) << r.err;
+  fs::remove_all(site);
+
+  r = index_run(replica, {"--apply-changes", (primary / *read_current(primary)).string()});
+  ASSERT_EQ(r.status, 0) << r.err;
+  for (const char* tier : {"public", "full"})
+    EXPECT_EQ(everything_in(open_tier(primary, tier)), everything_in(open_tier(replica, tier)))
+        << tier;
+  EXPECT_EQ(holders(replica, "full", "pendulum"), std::vector<std::string>{"frozen-shoulder"});
+  EXPECT_TRUE(holders(replica, "public", "pendulum").empty());
+
+  // The pair's next update replays the pages' log on the generation it takes over.
+  r = index_run(primary, {"--delete", "tennis-elbow"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("replayed the previous update's 2 change(s)"), std::string::npos) << r.err;
+  EXPECT_EQ(top_id(primary, {"adhesive", "capsulitis"}), "frozen-shoulder");
+  EXPECT_TRUE(holders(primary, "public", "pendulum").empty());
+}
+
 // Pages whose members markup is hostile or broken, each with a canary in the uncertain
 // text; `imported` pages are indexed (members-only), the others refused.
 struct HostilePage {

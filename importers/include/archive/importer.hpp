@@ -34,6 +34,9 @@ class Importer {
   // so a README.md beside an export is not read as an article.
   std::vector<std::string> expand(const std::vector<std::string>& inputs) const;
 
+  // The format `file` is read in: the --format given, else its extension's ("-": JSONL).
+  InputFormat format_for(const std::string& file) const;
+
   void read(const std::string& file, const ArticleSink& on_article,
             const ProblemSink& on_problem) const;
 

@@ -1,8 +1,9 @@
-// The index directory: immutable generations published atomically through CURRENT.
+// The index directory: generations published atomically through CURRENT.
 // Readers open whatever CURRENT names; the one indexer holding the lock builds the next
 // generation aside and publishes it with a rename, so a reader never sees a partial
 // index or tiers from two runs, and a killed run leaves only litter that the next run
-// removes.
+// removes. A published generation is never written to while CURRENT names it; once
+// replaced, an update may take its tiers over and bring them up to date (an A/B pair).
 #pragma once
 
 #include <filesystem>
@@ -24,9 +25,18 @@ class GenerationStore {
   const std::filesystem::path& root() const { return root_; }
   std::optional<std::string> current() const { return current_generation(root_); }
 
-  // Makes a fresh working directory for the next generation, holding a copy of the
-  // current one's databases when `copy_current` is set and one exists.
-  std::filesystem::path begin(bool copy_current);
+  // Makes a fresh, empty working directory for the next generation.
+  std::filesystem::path begin();
+
+  // Copies the current generation's tiers into `work`: reads and writes the whole index.
+  void copy_current(const std::filesystem::path& work);
+
+  // Moves the previous generation's tiers into `work` when the current generation was
+  // made from it by one logged run (its manifest names it as "base"), so that replaying
+  // the current generation's change log brings them up to date; false otherwise (nothing
+  // moved). Waits first until the previous generation has been replaced for
+  // layout::kReaderGrace, so that readers polling CURRENT have left it.
+  bool adopt_previous(const std::filesystem::path& work);
 
   // Makes `work` the current generation (an atomic rename of CURRENT) and removes
   // generations older than the one it replaces. Returns the new generation's name.

@@ -27,7 +27,8 @@ struct IndexOptions {
   // 500 at 257 articles/s and 472 MiB (Xapian's own default, 10,000, holds about 1 GB).
   std::size_t batch_size = 500;
   // A rebuild compacts both tiers: smaller and faster to search. Off: left as written.
-  // (An incremental run always compacts the public tier, to rewrite its files.)
+  // (An update compacts the public tier when text of an article with member text left
+  // it, so that no freed block keeps that text.)
   bool compact = true;
   // How inputs are read: one format for all (--format), or each file's own by its
   // extension; HTML and Markdown pages are read under the mapping file (--mapping).
@@ -36,6 +37,15 @@ struct IndexOptions {
   // Read and check the inputs, print them as JSONL when asked, index nothing.
   bool dry_run = false;
   bool emit_jsonl = false;
+  // An update starts from a copy of the current generation rather than bringing the
+  // previous one up to date: it reads and writes the whole index (as every update did
+  // before the A/B pair), for comparison and to start the pair afresh.
+  bool copy_current = false;
+  // A generation directory published elsewhere by an update (its manifest.json and
+  // changes/): replays its change log here as the same update, when this index is on the
+  // generation it was made from (its "base"); `inputs` and `deletes` are then ignored.
+  // A replica receives an update this way, in proportion to its size.
+  std::filesystem::path apply_changes;
 };
 
 // The importer an options' --format and --mapping ask for (loads the mapping; throws
@@ -53,6 +63,7 @@ struct IndexReport {
   std::size_t indexed = 0;  // new ids
   std::size_t updated = 0;  // ids that were there already (or repeated in the input)
   std::size_t deleted = 0;
+  std::size_t replayed = 0;           // changes of the previous update replayed on the other copy
   std::size_t skipped = 0;            // invalid articles
   std::vector<std::string> problems;  // "file:line: field: message"
   std::vector<std::string> warnings;

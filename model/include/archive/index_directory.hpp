@@ -30,6 +30,11 @@ std::filesystem::path tier_path(const std::filesystem::path& root, const std::st
 // 0 when its manifest is missing or does not say.
 int generation_format(const std::filesystem::path& root, const std::string& generation);
 
+// The generation `generation` was made from by an update (manifest.json's "base"), or
+// nullopt for a rebuild.
+std::optional<std::string> generation_base(const std::filesystem::path& root,
+                                           const std::string& generation);
+
 // Throws IndexDirectoryError, saying what to do, unless `generation` was written in the
 // format this build reads and writes (layout::kFormat).
 void check_generation_format(const std::filesystem::path& root, const std::string& generation);

@@ -5,6 +5,7 @@
 
 #include <xapian.h>
 
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,7 +17,9 @@ namespace archive::layout {
 // DIR/gen-NNNNNNNN/      an immutable, fully written generation
 //   public/              Xapian database: public content only (anonymous callers)
 //   full/                Xapian database: everything (members and editors)
-//   manifest.json        counts and build facts of this generation
+//   manifest.json        counts and build facts of this generation; for an update, the
+//                        generation it was made from ("base") and its change log
+//   changes/             an update's input files, as applied (the change log)
 // DIR/.lock              held (flock) by the one indexer allowed to run
 // DIR/gen-*.partial-*    a build in progress or a killed one; never read, removed later
 inline constexpr std::string_view kCurrentFile = "CURRENT";
@@ -26,6 +29,12 @@ inline constexpr std::string_view kPublicTier = "public";
 inline constexpr std::string_view kFullTier = "full";
 inline constexpr std::string_view kManifestFile = "manifest.json";
 inline constexpr std::string_view kLockFile = ".lock";
+inline constexpr std::string_view kChangesDir = "changes";
+
+// An update takes over the tiers of the generation CURRENT named before the last publish
+// (an A/B pair), no sooner than this after that publish: a reader must have switched to the
+// new generation by then (archive-serve polls CURRENT every 0.25 s by default).
+inline constexpr std::chrono::milliseconds kReaderGrace{1000};
 
 // Metadata key under which each tier's database carries the name of its generation,
 // stamped when the generation is published. A replica that copied generations in checks
