@@ -6,6 +6,7 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -41,6 +42,10 @@ std::string attribute(const xmlNode* node, const char* name) {
 }
 
 std::string content(const xmlNode* node) { return taken(xmlNodeGetContent(node)); }
+
+bool is_one_of(const std::string& value, const std::vector<std::string>& values) {
+  return std::find(values.begin(), values.end(), value) != values.end();
+}
 
 std::string lower(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(), ::tolower);
@@ -103,8 +108,10 @@ class HtmlPage {
       page_.warn(report.first_error_line,
                  "markup near members-only content does not parse cleanly; the page's body is "
                  "indexed as members-only");
-    if (doubt) forget_selected_body_fields();
-    fill_fields();
+    // A page in doubt keeps only what its meta tags and <title> say: markup that hides
+    // where members content ends may have run it into an h1 or any selected element.
+    if (doubt) selected_values_.clear();
+    fill_fields(doubt);
     return page_.finish(doubt);
   }
 
@@ -191,12 +198,19 @@ class HtmlPage {
     for (xmlAttr* a = node->properties; a; a = a->next)
       if (content(reinterpret_cast<xmlNode*>(a)).find("<!--") != std::string::npos)
         doubt_here(node, "a comment inside an attribute");
-    if (auto field = selected_.find(node); field != selected_.end())
-      take_field(field->second, node, effective(access));
+    // A field or a heading is read whole, so members markup inside makes all of it members.
+    auto field = selected_.find(node);
+    bool holds_members = (field != selected_.end() || kHeadings.count(name)) &&
+                         holds_members_markup(node);  // only where read whole: it walks below
+    if (field != selected_.end())
+      take_field(field->second, node, holds_members ? Access::Members : effective(access));
     // h1 is the page's title, wherever the mapping reads the title from: never body text.
     dropped = dropped || name == "h1" || kDroppedElements.count(name) || dropped_.count(node);
     if (kHeadings.count(name)) {
-      if (!dropped) page_.heading(content(node), effective(access));
+      if (!dropped && holds_members)
+        members_heading(node);
+      else if (!dropped)
+        page_.heading(content(node), effective(access));
       visit(node, access, true);  // its comments still open and close members blocks
       return;
     }
@@ -211,22 +225,44 @@ class HtmlPage {
   // Members when the element carries a member class or an access attribute that is not
   // a known public value (an unknown value is reported, and members-only).
   Access marked_access(xmlNode* node) {
-    std::istringstream classes(attribute(node, "class"));
-    for (std::string name; classes >> name;)
-      if (std::count(mapping_.member_classes.begin(), mapping_.member_classes.end(), name))
-        return Access::Members;
-    if (!xmlHasProp(node, reinterpret_cast<const xmlChar*>(mapping_.access_attribute.c_str())))
-      return Access::Public;
-    auto value = lower(trimmed(attribute(node, mapping_.access_attribute.c_str())));
-    auto is = [&](const std::vector<std::string>& values) {
-      return std::find(values.begin(), values.end(), value) != values.end();
-    };
-    if (is(mapping_.public_values)) return Access::Public;
-    if (!is(mapping_.member_values))
-      page_.warn(xmlGetLineNo(node), mapping_.access_attribute + "=\"" + value +
+    if (has_member_class(node)) return Access::Members;
+    auto value = access_value(node);
+    if (!value || is_one_of(*value, mapping_.public_values)) return Access::Public;
+    if (!is_one_of(*value, mapping_.member_values))
+      page_.warn(xmlGetLineNo(node), mapping_.access_attribute + "=\"" + *value +
                                          "\" is not a known access value; its content is "
                                          "indexed as members-only");
     return Access::Members;
+  }
+
+  bool has_member_class(const xmlNode* node) const {
+    std::istringstream classes(attribute(node, "class"));
+    for (std::string name; classes >> name;)
+      if (is_one_of(name, mapping_.member_classes)) return true;
+    return false;
+  }
+
+  // The access attribute's value, lower case; none when the element has no such attribute.
+  std::optional<std::string> access_value(const xmlNode* node) const {
+    const auto* name = reinterpret_cast<const xmlChar*>(mapping_.access_attribute.c_str());
+    if (!xmlHasProp(node, name)) return std::nullopt;
+    return lower(trimmed(attribute(node, mapping_.access_attribute.c_str())));
+  }
+
+  // Members markup anywhere below `node` (what marked_access and visit_comment act on),
+  // found without reporting anything: the walk reports it when it gets there.
+  bool holds_members_markup(const xmlNode* node) const {
+    for (const auto* child = node->children; child; child = child->next) {
+      if (child->type == XML_COMMENT_NODE &&
+          lower(content(child)).find(mapping_.members_comment) != std::string::npos)
+        return true;
+      if (child->type != XML_ELEMENT_NODE) continue;
+      auto value = access_value(child);
+      if (has_member_class(child) || (value && !is_one_of(*value, mapping_.public_values)) ||
+          holds_members_markup(child))
+        return true;
+    }
+    return false;
   }
 
   void visit_comment(xmlNode* node) {
@@ -251,6 +287,15 @@ class HtmlPage {
     }
   }
 
+  // Not a heading (a members section's heading may be public): members-only text.
+  void members_heading(xmlNode* node) {
+    page_.warn(xmlGetLineNo(node),
+               "a heading holds members-only markup; all of it is indexed as members-only text");
+    page_.paragraph_break();
+    page_.text(content(node), Access::Members);
+    page_.paragraph_break();
+  }
+
   Access effective(Access access) const { return depth_ > 0 ? Access::Members : access; }
 
   void doubt_here(xmlNode* node, const std::string& what) {
@@ -265,12 +310,6 @@ class HtmlPage {
       return;
     }
     selected_values_[field].push_back(trimmed(content(node)));
-  }
-
-  // A page in doubt keeps only what its meta tags say (and its title).
-  void forget_selected_body_fields() {
-    for (auto it = selected_values_.begin(); it != selected_values_.end();)
-      it = it->first == "title" ? std::next(it) : selected_values_.erase(it);
   }
 
   // The walk has read every selected element; the article's fields from them and meta.
@@ -289,7 +328,7 @@ class HtmlPage {
     });
   }
 
-  void fill_fields() {
+  void fill_fields(bool doubt) {
     auto& a = page_.article();
     auto one = [&](const std::string& field) {
       auto v = values(field);
@@ -307,7 +346,11 @@ class HtmlPage {
       auto titles = select("//title");
       if (!titles.empty()) a.title = trimmed(content(titles.front()));
     }
-    if (a.title.empty()) page_.problem(1, "title", "the page has no title (no h1, no <title>)");
+    if (a.title.empty())
+      page_.problem(1, "title",
+                    doubt ? "the page has no <title>, and its h1 is not used because members "
+                            "markup does not parse cleanly; give the page a <title>"
+                          : "the page has no title (no h1, no <title>)");
     for (auto [field, date] : {std::pair{"published", &a.published}, {"updated", &a.updated}}) {
       auto text = one(field);
       if (text.empty()) continue;
