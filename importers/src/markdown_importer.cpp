@@ -108,17 +108,14 @@ class MarkdownPage {
   void visit_block(cmark_node* block, Access access, int offset) {
     switch (cmark_node_get_type(block)) {
       case CMARK_NODE_HEADING:
-        if (cmark_node_get_heading_level(block) == 1 && title_.empty() && offset == body_line_)
-          title_ = trimmed(plain_text(block, Access::Members, offset));
-        else
-          page_.heading(plain_text(block, Access::Members, offset), effective(access));
+        visit_heading(block, access, offset);
         break;
       case CMARK_NODE_CODE_BLOCK:
         if (trimmed(cmark_node_get_fence_info(block) ? cmark_node_get_fence_info(block) : "") ==
             mapping_.members_fence)
           visit_members_fence(block, offset);
         else
-          text_block(cmark_node_get_literal(block), access);
+          code_block(block, access, offset);
         break;
       case CMARK_NODE_HTML_BLOCK:
         visit_html(cmark_node_get_literal(block), line_of(block, offset));
@@ -146,6 +143,39 @@ class MarkdownPage {
     page_.paragraph_break();
   }
 
+  // A fence left open runs to the end of the file, members markers and all: code holding
+  // members markup is markup the parser did not see, so nothing in the page is trusted.
+  void code_block(cmark_node* block, Access access, int offset) {
+    const char* literal = cmark_node_get_literal(block);
+    auto text = lower(literal ? literal : "");
+    if (text.find_first_of("<`~") != std::string::npos && mentions_members(text))
+      doubt_at(line_of(block, offset), "members markup inside a code block (a fence left open?)");
+    text_block(literal, access);
+  }
+
+  void doubt_at(int line, const std::string& what) {
+    if (!doubt_) page_.warn(line, what + "; the page's body is indexed as members-only");
+    doubt_ = true;
+  }
+
+  // A heading is read whole, so members markup inside it makes all of it members-only text
+  // (never the title, never a heading: a members section's heading may be public).
+  void visit_heading(cmark_node* block, Access access, int offset) {
+    int seen = members_markup_seen_;
+    auto text = plain_text(block, Access::Members, offset);
+    if (members_markup_seen_ != seen) {
+      page_.warn(line_of(block, offset),
+                 "a heading holds members markup; all of it is indexed as members-only text");
+      page_.paragraph_break();
+      page_.text(text, Access::Members);
+      page_.paragraph_break();
+    } else if (cmark_node_get_heading_level(block) == 1 && title_.empty() && offset == body_line_) {
+      title_ = trimmed(text);
+    } else {
+      page_.heading(text, effective(access));
+    }
+  }
+
   // A ```members block holds Markdown: its headings are member headings. One never
   // closed runs to the end of the file, as CommonMark says; that is reported.
   void visit_members_fence(cmark_node* block, int offset) {
@@ -169,6 +199,7 @@ class MarkdownPage {
   // members-only.
   void visit_html(const char* literal, int line) {
     auto text = lower(trimmed(literal ? literal : ""));
+    if (mentions_members(text)) ++members_markup_seen_;
     const auto& marker = mapping_.members_comment;
     if (text == "<!-- " + marker + " -->" || text == "<!--" + marker + "-->") {
       if (depth_++ == 0) open_line_ = line;
@@ -185,12 +216,7 @@ class MarkdownPage {
       }
       return;
     }
-    if (mentions_members(text) && !doubt_) {
-      page_.warn(line,
-                 "HTML mentioning members markup; the page's body is indexed as "
-                 "members-only");
-      doubt_ = true;
-    }
+    if (mentions_members(text)) doubt_at(line, "HTML mentioning members markup");
   }
 
   bool mentions_members(const std::string& text) const {
@@ -308,6 +334,7 @@ class MarkdownPage {
   int body_line_ = 1, depth_ = 0, open_line_ = 0;
   int last_line_ = 1;  // of the front-matter value one() read last
   bool doubt_ = false;
+  int members_markup_seen_ = 0;  // raw HTML read that mentions members markup
 };
 
 }  // namespace
