@@ -77,7 +77,10 @@ class Base(unittest.TestCase):
 
     def open(self, url):
         self.browser.get(url)
-        self.browser.execute_script("localStorage.clear()")
+        # A token an earlier test stored would reach this page's first requests: drop it
+        # and load again, so every test starts as an anonymous reader.
+        if self.js("const held = localStorage.length > 0; localStorage.clear(); return held"):
+            self.browser.refresh()
         self.assertTrue(wait_for(self.settled), "the page did not settle after loading")
         self.box = self.browser.find_element(By.CSS_SELECTOR, "input[role=combobox]")
 
@@ -105,8 +108,14 @@ class Base(unittest.TestCase):
         self.assertTrue(wait_for(self.settled), "the page did not settle")
 
     def type_and_wait(self, text):
-        self.type(text)
-        self.assertTrue(self.titles(), f"no results for {text!r}")
+        """Types `text` and waits for its results (settled alone can be read between two
+        keystrokes a loaded machine delivers late)."""
+        self.box.send_keys(text)
+        time.sleep(0.08)
+        if not wait_for(lambda: self.settled() and self.titles()):
+            notice = self.js("return document.querySelector('.as-notice').textContent")
+            self.fail(f"no results for {text!r}: the box holds {self.box.get_attribute('value')!r}, "
+                      f"the page says {self.status()!r}, {notice!r}")
 
     def facet(self, field, value):
         return self.browser.find_element(By.CSS_SELECTOR, f"button[data-facet='{field}:{value}']")
