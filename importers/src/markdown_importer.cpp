@@ -2,8 +2,11 @@
 #include <cmark.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <memory>
+#include <string>
 
+#include "archive/utf8.hpp"
 #include "page_builder.hpp"
 
 namespace archive {
@@ -57,6 +60,15 @@ class MarkdownPage {
 
   ImportedPage import(std::string_view markdown) {
     page_.article().id = file_stem(page_.file());
+    // Markdown declares no encoding: it is read as UTF-8, and bytes that are not are refused
+    // here rather than passed on as text no JSON or index could hold.
+    if (auto valid = utf8_prefix_size(markdown); valid != markdown.size()) {
+      auto line = 1 + std::count(markdown.begin(), markdown.begin() + valid, '\n');
+      page_.problem(
+          static_cast<int>(line), "encoding",
+          "the file is not UTF-8 (byte " + std::to_string(valid + 1) + "); save it as UTF-8");
+      return page_.finish(false);
+    }
     auto split = split_front_matter(markdown);
     if (split.unclosed) {
       page_.problem(1, "front_matter", "the front matter's opening --- is never closed");

@@ -254,6 +254,7 @@ TEST(ImportErrors, EachProblemNamesTheFileAndLine) {
       "<html><head>\n<meta charset=\"x-klingon\"><title>K</title></head><body>x</body></html>");
   write_file(dir / "bad-date.md", "---\ntitle: Calf\ndate: 2020-13-45\n---\ntext\n");
   write_file(dir / "yaml.md", "---\ntitle: [unclosed\n---\ntext\n");
+  write_file(dir / "latin1.md", "---\ntitle: Caf\xe9\n---\ntext\n");
   write_file(dir / "fine.md", "# Fine\n\nAn honest page about ankle sprains.\n");
   for (auto format : {"html", "markdown"}) {
     auto r = run({bin("archive-index"), "--dry-run", "--format", format, dir.path().string()});
@@ -269,7 +270,8 @@ TEST(ImportErrors, EachProblemNamesTheFileAndLine) {
            {html.err, "encoding.html:2: encoding: cannot decode the page"},
            {md.err, "bad-date.md:3: published: \"2020-13-45\" is not a date"},
            {md.err, "yaml.md:3: front_matter:"},
-           {md.err, "1 article(s) read, 2 invalid"}})
+           {md.err, "latin1.md:2: encoding: the file is not UTF-8 (byte 15)"},
+           {md.err, "1 article(s) read, 3 invalid"}})
     EXPECT_NE(output.find(expected), std::string::npos) << expected << "\n" << output;
 }
 

@@ -4,41 +4,11 @@
 
 namespace archive {
 
-Utf8Char utf8_char_at(std::string_view text, std::size_t at) {
-  if (at >= text.size()) return {};
-  auto c = static_cast<unsigned char>(text[at]);
-  std::size_t len = c < 0x80           ? 1
-                    : (c >> 5) == 0x6  ? 2
-                    : (c >> 4) == 0xE  ? 3
-                    : (c >> 3) == 0x1E ? 4
-                                       : 0;
-  if (len == 0 || at + len > text.size()) return {};
-  char32_t cp = len == 1 ? c : c & (0x7F >> len);
-  for (std::size_t k = 1; k < len; ++k) {
-    auto cc = static_cast<unsigned char>(text[at + k]);
-    if (!is_continuation_byte(text[at + k])) return {};
-    cp = (cp << 6) | (cc & 0x3F);
-  }
-  // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
-  static constexpr char32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return {};
-  return {cp, len};
-}
-
 std::string_view trimmed(std::string_view text) {
   auto space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
   while (!text.empty() && space(text.front())) text.remove_prefix(1);
   while (!text.empty() && space(text.back())) text.remove_suffix(1);
   return text;
-}
-
-bool is_valid_utf8(std::string_view text) {
-  for (std::size_t i = 0; i < text.size();) {
-    auto size = utf8_char_at(text, i).size;
-    if (size == 0) return false;
-    i += size;
-  }
-  return true;
 }
 
 }  // namespace archive
