@@ -207,10 +207,14 @@ class HtmlPage {
     // h1 is the page's title, wherever the mapping reads the title from: never body text.
     dropped = dropped || name == "h1" || kDroppedElements.count(name) || dropped_.count(node);
     if (kHeadings.count(name)) {
-      if (!dropped && holds_members)
-        members_heading(node);
-      else if (!dropped)
+      if (!dropped && holds_members) {
+        page_.warn(xmlGetLineNo(node),
+                   "a heading holds members-only markup; all of it is "
+                   "indexed as members-only text");
+        page_.members_paragraph(content(node));
+      } else if (!dropped) {
         page_.heading(content(node), effective(access));
+      }
       visit(node, access, true);  // its comments still open and close members blocks
       return;
     }
@@ -225,14 +229,20 @@ class HtmlPage {
   // Members when the element carries a member class or an access attribute that is not
   // a known public value (an unknown value is reported, and members-only).
   Access marked_access(xmlNode* node) {
+    if (!is_marked_members(node)) return Access::Public;
     if (has_member_class(node)) return Access::Members;
-    auto value = access_value(node);
-    if (!value || is_one_of(*value, mapping_.public_values)) return Access::Public;
+    auto value = access_value(node);  // present, and not a public value
     if (!is_one_of(*value, mapping_.member_values))
       page_.warn(xmlGetLineNo(node), mapping_.access_attribute + "=\"" + *value +
                                          "\" is not a known access value; its content is "
                                          "indexed as members-only");
     return Access::Members;
+  }
+
+  // What marked_access reads, without reporting anything.
+  bool is_marked_members(const xmlNode* node) const {
+    auto value = access_value(node);
+    return has_member_class(node) || (value && !is_one_of(*value, mapping_.public_values));
   }
 
   bool has_member_class(const xmlNode* node) const {
@@ -256,10 +266,8 @@ class HtmlPage {
       if (child->type == XML_COMMENT_NODE &&
           lower(content(child)).find(mapping_.members_comment) != std::string::npos)
         return true;
-      if (child->type != XML_ELEMENT_NODE) continue;
-      auto value = access_value(child);
-      if (has_member_class(child) || (value && !is_one_of(*value, mapping_.public_values)) ||
-          holds_members_markup(child))
+      if (child->type == XML_ELEMENT_NODE &&
+          (is_marked_members(child) || holds_members_markup(child)))
         return true;
     }
     return false;
@@ -285,15 +293,6 @@ class HtmlPage {
       if (depth_ > 0) page_.warn(line, "nested members comment; still members-only");
       if (depth_++ == 0) open_line_ = line;
     }
-  }
-
-  // Not a heading (a members section's heading may be public): members-only text.
-  void members_heading(xmlNode* node) {
-    page_.warn(xmlGetLineNo(node),
-               "a heading holds members-only markup; all of it is indexed as members-only text");
-    page_.paragraph_break();
-    page_.text(content(node), Access::Members);
-    page_.paragraph_break();
   }
 
   Access effective(Access access) const { return depth_ > 0 ? Access::Members : access; }

@@ -171,16 +171,14 @@ class MarkdownPage {
   }
 
   // A heading is read whole, so members markup inside it makes all of it members-only text
-  // (never the title, never a heading: a members section's heading may be public).
+  // (never the title).
   void visit_heading(cmark_node* block, Access access, int offset) {
     int seen = members_markup_seen_;
     auto text = plain_text(block, Access::Members, offset);
     if (members_markup_seen_ != seen) {
       page_.warn(line_of(block, offset),
                  "a heading holds members markup; all of it is indexed as members-only text");
-      page_.paragraph_break();
-      page_.text(text, Access::Members);
-      page_.paragraph_break();
+      page_.members_paragraph(text);
     } else if (cmark_node_get_heading_level(block) == 1 && title_.empty() && offset == body_line_) {
       title_ = trimmed(text);
     } else {

@@ -136,6 +136,12 @@ void PageBuilder::text(std::string_view text, Access access) {
   }
 }
 
+void PageBuilder::members_paragraph(std::string_view text) {
+  paragraph_break();
+  this->text(text, Access::Members);
+  paragraph_break();
+}
+
 void PageBuilder::paragraph_break() { paragraph_pending_ = true; }
 
 void PageBuilder::link(const std::string& href) {

@@ -17,6 +17,10 @@ class PageBuilder {
 
   // A heading starts a section; text after it belongs to it.
   void heading(const std::string& text, Access access);
+  // Text that must be members-only whatever section it falls in, as a paragraph of its own
+  // (a heading holding members markup: never a heading, as a members section's heading may
+  // be public).
+  void members_paragraph(std::string_view text);
   // Running text; whitespace is collapsed. Text whose access differs from the current
   // section's starts a section of its own (without a heading).
   void text(std::string_view text, Access access);
