@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "archive/layout.hpp"
+#include "archive/title_words.hpp"
 
 namespace archive {
 namespace {
@@ -16,8 +17,8 @@ namespace weight = layout::weight;
 std::string term(std::string_view prefix, std::string_view value) {
   std::string t(prefix);
   t += value;
-  // Xapian rejects terms over 245 bytes; boolean values are slugs, so cut rather than fail.
-  if (t.size() > 240) t.resize(240);
+  // Boolean values are slugs, so cut rather than fail.
+  if (t.size() > layout::kMaxTermBytes) t.resize(layout::kMaxTermBytes);
   return t;
 }
 
@@ -81,6 +82,15 @@ nlohmann::json document_data(const Article& a, const std::vector<Section>& secti
   return data;
 }
 
+// Titles are public in both tiers, so their keys are the same in both.
+void add_title_keys(Xapian::Document& doc, const std::string& title) {
+  auto words = title_words(title);
+  if (words.empty()) return;
+  doc.add_boolean_term(title_key(prefix::kTitleWords, words));
+  if (auto content = content_words(words); !content.empty())
+    doc.add_boolean_term(title_key(prefix::kTitleContent, content));
+}
+
 void add_boolean_terms(Xapian::Document& doc, const Article& a) {
   doc.add_boolean_term(id_term(a.id));
   doc.add_boolean_term(term(prefix::kAccess, to_string(a.access)));
@@ -90,6 +100,7 @@ void add_boolean_terms(Xapian::Document& doc, const Article& a) {
   for (const auto& author : a.authors)
     doc.add_boolean_term(term(prefix::kAuthorExact, author_slug(author)));
   for (const auto& link : a.links) doc.add_boolean_term(term(prefix::kLink, link));
+  add_title_keys(doc, a.title);
 }
 
 std::string section_texts(const std::vector<Section>& sections) {

@@ -132,6 +132,11 @@ TEST_F(UpdateSeries, UpdatesPublishWhatACopyOfTheCurrentGenerationWould) {
   EXPECT_EQ(top_id(pair(), {"feldspar"}), "paid");  // opened to everyone
   EXPECT_EQ(top_id(pair(), {"jasper", "--as", "member"}), "mixed");
   EXPECT_EQ(search_ids(pair(), {"jasper"}), std::vector<std::string>{});
+  // A corrected title's lookup keys replace the old ones: only the new title names it.
+  EXPECT_EQ(holders(pair(), "public", "XTWopen article corrected"),
+            std::vector<std::string>{"open"});
+  EXPECT_EQ(holders(pair(), "public", "XTWopen article"), std::vector<std::string>{});
+  EXPECT_EQ(top_id(pair(), {"open article corrected"}), "open");
 }
 
 TEST_F(UpdateSeries, DeletedArticlesLeaveBothGenerationsOfThePair) {

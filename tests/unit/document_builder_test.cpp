@@ -257,6 +257,26 @@ TEST_F(BuildDocument, BooleanTermsAndValuesFollowTheLayout) {
             "member-post" + sep + "2024" + sep + "back-pain" + sep + "neck");
 }
 
+// Known-item search looks titles up by their words: the same keys in both tiers, since a
+// title is public; no content key for a title of small words only.
+TEST_F(BuildDocument, TheTitleIsKeyedByItsWordsInBothTiers) {
+  namespace prefix = layout::prefix;
+  nlohmann::json article = {{"id", "keyed"},
+                            {"title", "The Nocebo Effect: How Words Can Hurt"},
+                            {"access", "members"},
+                            {"sections", {{{"text", "x"}}}}};
+  for (auto tier : {Tier::Public, Tier::Full}) {
+    auto doc = build(article, tier);
+    EXPECT_TRUE(
+        has_term(doc, std::string(prefix::kTitleWords) + "the nocebo effect how words can hurt"));
+    EXPECT_TRUE(has_term(doc, std::string(prefix::kTitleContent) + "nocebo effect words hurt"));
+  }
+  auto small =
+      build({{"id", "small"}, {"title", "The"}, {"sections", {{{"text", "x"}}}}}, Tier::Public);
+  EXPECT_TRUE(has_term(small, std::string(prefix::kTitleWords) + "the"));
+  EXPECT_TRUE(terms_containing(small, std::string(prefix::kTitleContent)).empty());
+}
+
 TEST_F(BuildDocument, ASeparatorInsideATextIsBlankedNotASectionBoundary) {
   std::string odd = std::string("one") + layout::kTextSeparator + "two";
   auto doc =

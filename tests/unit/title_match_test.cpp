@@ -10,17 +10,6 @@ TitleMatch closeness(const std::string& query, const std::string& title, bool un
   return match_title(title_words(query), title_words(title), unfinished);
 }
 
-TEST(TitleWords, SplitLowerCasedWordsKeepingApostrophesInsideWords) {
-  EXPECT_EQ(
-      title_words("Patellofemoral Pain: The Runner's Knee Puzzle"),
-      (std::vector<std::string>{"patellofemoral", "pain", "the", "runner's", "knee", "puzzle"}));
-  EXPECT_EQ(title_words("Runner\u2019s  knee\u2014DOMS?"),
-            (std::vector<std::string>{"runner's", "knee", "doms"}));
-  EXPECT_EQ(title_words("Members' Guide: Delayed-Onset"),
-            (std::vector<std::string>{"members", "guide", "delayed", "onset"}));
-  EXPECT_TRUE(title_words(" -- ?").empty());
-}
-
 TEST(TitleMatch, CaseAndPunctuationMakeNoDifference) {
   EXPECT_EQ(closeness("does stretching prevent injury", "Does Stretching Prevent Injury?"),
             TitleMatch::Exact);

@@ -43,7 +43,10 @@ inline constexpr std::string_view kGenerationKey = "archive.generation";
 
 // manifest.json's "format": bumped whenever documents change shape. Readers refuse other
 // formats, and an incremental run on one asks for --rebuild.
-inline constexpr int kFormat = 2;
+inline constexpr int kFormat = 3;  // 3: title lookup keys (prefix::kTitleWords)
+
+// Xapian rejects terms over 245 bytes: longer boolean values are cut to this.
+inline constexpr std::size_t kMaxTermBytes = 240;
 
 // --- Term prefixes (Xapian/Omega conventions; X... for our own) ---------------
 namespace prefix {
@@ -56,6 +59,10 @@ inline constexpr std::string_view kKind = "XKIND";           // boolean: kind sl
 inline constexpr std::string_view kAccess = "XACCESS";       // boolean: public|members
 inline constexpr std::string_view kLink = "XLINK";           // boolean: id this article links to
 inline constexpr std::string_view kAuthorExact = "XAUTHOR";  // boolean: author slug
+// Known-item lookup: the title's words (title_words.hpp) joined by spaces, and the same
+// without small words. A reader naming a title finds it by one term, not by a match.
+inline constexpr std::string_view kTitleWords = "XTW";
+inline constexpr std::string_view kTitleContent = "XTC";
 // Marks the full-text copy of a one-page unlock inside an unlock overlay database.
 inline constexpr std::string_view kUnlockedCopy = "XUNLOCKED";
 }  // namespace prefix

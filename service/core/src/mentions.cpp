@@ -11,6 +11,7 @@
 
 #include "archive/query_builder.hpp"
 #include "archive/text.hpp"
+#include "archive/title_words.hpp"
 #include "archive/xref.hpp"
 
 namespace archive {

@@ -7,25 +7,13 @@
 #include "archive/layout.hpp"
 #include "archive/snippet_source.hpp"
 #include "archive/text.hpp"
+#include "archive/title_words.hpp"
 
 namespace archive {
 namespace {
 
 namespace prefix = layout::prefix;
 using QP = Xapian::QueryParser;
-
-// Words too common in English to say anything about a question. Applied at query time
-// only (documents keep them, so phrases such as "range of motion" still match).
-constexpr std::array kStopwords = {
-    "a",     "about", "after", "all",    "also",  "am",   "an",    "and",   "any",    "are",
-    "as",    "at",    "be",    "been",   "being", "but",  "by",    "can",   "could",  "did",
-    "do",    "does",  "doing", "for",    "from",  "had",  "has",   "have",  "having", "he",
-    "her",   "here",  "him",   "his",    "how",   "i",    "if",    "in",    "into",   "is",
-    "it",    "its",   "just",  "me",     "more",  "most", "my",    "of",    "on",     "or",
-    "our",   "out",   "she",   "should", "so",    "some", "such",  "than",  "that",   "the",
-    "their", "them",  "then",  "there",  "these", "they", "this",  "those", "to",     "too",
-    "us",    "was",   "we",    "were",   "what",  "when", "where", "which", "while",  "who",
-    "whom",  "why",   "will",  "with",   "would", "you",  "your"};
 
 // Operator words QueryParser knows in capitals; fold_case() leaves them alone.
 constexpr std::array<std::string_view, 6> kOperators = {"AND", "OR", "NOT", "XOR", "NEAR", "ADJ"};
@@ -109,10 +97,6 @@ bool has_xor(const Xapian::Query& query) {
 
 Xapian::Query match_all() { return Xapian::Query(std::string()); }
 
-bool is_stopword(const std::string& word) {
-  return std::find(kStopwords.begin(), kStopwords.end(), word) != kStopwords.end();
-}
-
 std::string correct_spelling(const std::string& text, const Xapian::Database& db, bool partial) {
   std::string out;
   bool changed = false;
@@ -176,7 +160,7 @@ std::string fold_case(const std::string& text) {
 }
 
 QueryBuilder::QueryBuilder(QueryLimits limits)
-    : limits_(limits), stemmer_("english"), stopper_(kStopwords.begin(), kStopwords.end()) {}
+    : limits_(limits), stemmer_("english"), stopper_(stopwords().begin(), stopwords().end()) {}
 
 ParsedQuery QueryBuilder::parse(const std::string& raw, const Xapian::Database& db,
                                 bool partial) const {

@@ -2,6 +2,7 @@
 
 #include "archive/query_builder.hpp"
 #include "archive/searcher.hpp"
+#include "archive/title_words.hpp"
 
 namespace archive {
 bool KeyTermDecider::operator()(const std::string& term) const {

@@ -10,8 +10,9 @@ namespace archive {
 namespace {
 
 // Titles checked for a query: the best by BM25 of those that may be named (see
-// title_candidates). Each costs a read of its stored hit (about 20 µs at 10k articles);
-// with 10, one named title in 300 was missed on a generated 10k archive (bench/known-item).
+// titles_keyed and titles_near). Each costs a read of its stored hit (about 20 µs at 10k
+// articles); with 10, one named title in 300 was missed on a generated 10k archive
+// (bench/known-item).
 constexpr Xapian::doccount kCandidates = 20;
 // The weight of a title holding the query's words in order, against one holding some of
 // them: enough to put every such title among the candidates first.
@@ -29,16 +30,6 @@ constexpr std::size_t kMaxTitleWords = 64;
 // 64 terms (QueryLimits) plus feedback terms at half weight. Each step of closeness adds
 // this much, so closer matches rank above looser ones and BM25 orders equals.
 constexpr double kNamedWeight = 1e5;
-
-bool is_apostrophe(unsigned ch) { return ch == '\'' || ch == 0x2019; }
-
-// Words without the small ones.
-std::vector<std::string> content_of(const std::vector<std::string>& words) {
-  std::vector<std::string> out;
-  std::copy_if(words.begin(), words.end(), std::back_inserter(out),
-               [](const std::string& w) { return !is_stopword(w); });
-  return out;
-}
 
 // True when one insertion, deletion, substitution or swap of neighbours turns a into b.
 bool one_edit_apart(std::string_view a, std::string_view b) {
@@ -67,7 +58,8 @@ bool one_typo_apart(const std::vector<std::string>& a, const std::vector<std::st
 
 bool is_prefix(const std::vector<std::string>& query, const std::vector<std::string>& title,
                bool unfinished) {
-  if (query.size() < kMinPrefixWords || query.size() >= title.size() || content_of(query).empty())
+  if (query.size() < kMinPrefixWords || query.size() >= title.size() ||
+      content_words(query).empty())
     return false;
   auto last = query.size() - 1;
   return std::equal(query.begin(), query.begin() + last, title.begin()) &&
@@ -78,16 +70,63 @@ bool starts_a_term(const Xapian::Database& db, const std::string& start) {
   return db.allterms_begin(start) != db.allterms_end(start);
 }
 
-// The titles that may be named: those holding every word of the query but small ones,
-// one of which may be a slip. A word no article holds is taken for the slip and stands
-// for the spelling dictionary's nearest word, which may or may not be the title's; the
-// word being typed stands for its most frequent completions, or, when no title word
-// starts so, for the nearest word. Titles holding the words in order come first: a title
-// named by its first words ("nociception with the") may have one word that narrows,
+// True when a word of the query may be a slip: a word no title holds, or a word being
+// typed that starts no title word. Without one, the keys of titles_keyed() find every
+// title the query can name; with one, finding it takes a match (titles_near()).
+bool may_hold_slip(const std::vector<std::string>& words, const Xapian::Database& db,
+                   bool unfinished) {
+  std::string prefix(layout::prefix::kTitle);
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (is_stopword(words[i])) continue;
+    auto term = prefix + words[i];
+    bool typing = unfinished && i + 1 == words.size();
+    if (typing ? !starts_a_term(db, term) : !db.term_exists(term)) return true;
+  }
+  return false;
+}
+
+// The titles a query without a slip may name, found by their keys (layout.hpp): its words
+// (Exact), its words but small ones (SmallWords) and, from kMinPrefixWords words on, the
+// first kCandidates titles in key order that start with its words (Prefix). A few term
+// lookups and one short walk of the term list: at a million articles a match over the
+// title words cost a tenth of a search. Among titles sharing a key, those whose title
+// words weigh most come first, as in titles_near(). Empty when no key is held.
+Xapian::Query titles_keyed(const std::vector<std::string>& words, const Xapian::Database& db,
+                           bool unfinished) {
+  namespace prefix = layout::prefix;
+  std::vector<Xapian::Query> keys;
+  auto add_if_held = [&](const std::string& key) {
+    if (db.term_exists(key)) keys.emplace_back(key);
+  };
+  add_if_held(title_key(prefix::kTitleWords, words));
+  auto content = content_words(words);
+  if (!content.empty()) add_if_held(title_key(prefix::kTitleContent, content));
+  if (!content.empty() && words.size() >= kMinPrefixWords) {
+    auto start = title_key_start(prefix::kTitleWords, words, unfinished);
+    auto key = db.allterms_begin(start);
+    for (Xapian::doccount walked = 0; key != db.allterms_end(start) && walked < kCandidates;
+         ++key, ++walked)
+      keys.emplace_back(*key);
+  }
+  if (keys.empty()) return {};
+  std::vector<Xapian::Query> held;  // a word being typed may be no term: it weighs nothing
+  for (const auto& word : content) held.emplace_back(std::string(prefix::kTitle) + word);
+  Xapian::Query keyed(Xapian::Query::OP_OR, keys.begin(), keys.end());
+  if (held.empty()) return keyed;
+  return Xapian::Query(Xapian::Query::OP_AND_MAYBE, keyed,
+                       Xapian::Query(Xapian::Query::OP_OR, held.begin(), held.end()));
+}
+
+// The titles that may be named when the query may hold a slip: those holding every word
+// of the query but small ones, one of which may be a slip. A word no article holds is
+// taken for the slip and stands for the spelling dictionary's nearest word, which may or
+// may not be the title's; the word being typed stands for its most frequent completions,
+// or, when no title word starts so, for the nearest word. Titles holding the words in order come
+// first: a title named by its first words ("nociception with the") may have one word that narrows,
 // shared by many titles, and the phrase picks it out among them. An empty query when no
 // title can be named (two words no title holds).
-Xapian::Query title_candidates(const std::vector<std::string>& words, const Xapian::Database& db,
-                               bool unfinished) {
+Xapian::Query titles_near(const std::vector<std::string>& words, const Xapian::Database& db,
+                          bool unfinished) {
   std::vector<Xapian::Query> held, nearest;
   std::size_t slips = 0;
   std::string prefix(layout::prefix::kTitle);
@@ -136,33 +175,11 @@ Xapian::Query article_at_weight(const std::string& id, double weight) {
 
 }  // namespace
 
-std::vector<std::string> title_words(std::string_view text) {
-  std::vector<std::string> words;
-  std::string word;
-  bool apostrophe = false;  // one seen after the word's last character
-  for (Xapian::Utf8Iterator it(text.data(), text.size()); it != Xapian::Utf8Iterator(); ++it) {
-    unsigned ch = *it;
-    if (Xapian::Unicode::is_wordchar(ch)) {
-      if (apostrophe) word += '\'';
-      apostrophe = false;
-      Xapian::Unicode::append_utf8(word, Xapian::Unicode::tolower(ch));
-    } else if (is_apostrophe(ch) && !word.empty() && !apostrophe) {
-      apostrophe = true;
-    } else {
-      if (!word.empty()) words.push_back(std::move(word));
-      word.clear();
-      apostrophe = false;
-    }
-  }
-  if (!word.empty()) words.push_back(std::move(word));
-  return words;
-}
-
 TitleMatch match_title(const std::vector<std::string>& query, const std::vector<std::string>& title,
                        bool unfinished) {
   if (query.empty()) return TitleMatch::None;
   if (query == title) return TitleMatch::Exact;
-  auto query_content = content_of(query), title_content = content_of(title);
+  auto query_content = content_words(query), title_content = content_words(title);
   if (!query_content.empty() && query_content == title_content) return TitleMatch::SmallWords;
   if (one_typo_apart(query_content, title_content)) return TitleMatch::OneTypo;
   if (is_prefix(query, title, unfinished)) return TitleMatch::Prefix;
@@ -172,8 +189,10 @@ TitleMatch match_title(const std::vector<std::string>& query, const std::vector<
 Xapian::Query named_titles(const std::string& text, const SearchScope& scope,
                            const Xapian::Query& filters, bool unfinished) {
   auto words = title_words(text);
-  if (words.size() > kMaxTitleWords) return {};
-  auto terms = title_candidates(words, scope.db, unfinished);
+  if (words.empty() || words.size() > kMaxTitleWords) return {};
+  auto terms = may_hold_slip(words, scope.db, unfinished)
+                   ? titles_near(words, scope.db, unfinished)
+                   : titles_keyed(words, scope.db, unfinished);
   if (terms.empty()) return {};
   if (!filters.empty()) terms = Xapian::Query(Xapian::Query::OP_FILTER, terms, filters);
   std::vector<Xapian::Query> named;

@@ -1,8 +1,8 @@
 // Known-item search: a reader who types (most of) an article's title wants that article
-// first, whatever BM25 thinks of articles that quote the title or repeat its words. The
-// match is checked on the titles of a few candidates, which every hit carries, so it needs
-// nothing in the index beyond what a search already reads, and for an anonymous caller
-// only public data (titles) is involved.
+// first, whatever BM25 thinks of articles that quote the title or repeat its words. A few
+// candidates are looked up by their title keys (layout.hpp) and the match is checked on
+// their titles, which every hit carries; for an anonymous caller only public data
+// (titles) is involved.
 #pragma once
 
 #include <xapian.h>
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "archive/search_scope.hpp"
+#include "archive/title_words.hpp"
 
 namespace archive {
 
@@ -23,10 +24,6 @@ enum class TitleMatch {
   SmallWords,  // the title's words but for small words (stopwords) missing or added
   Exact,       // the title's words, whatever the case and punctuation
 };
-
-// The lower-cased words of `text`, split as the query parser splits words, apostrophes
-// dropped ("Runner's" -> "runners").
-std::vector<std::string> title_words(std::string_view text);
 
 // How closely `query` names `title` (both from title_words). With `unfinished`, the
 // query's last word may be the start of the title's word in its place.

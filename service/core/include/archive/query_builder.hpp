@@ -50,9 +50,6 @@ class QueryBuilder {
 // threads: Xapian's reference counts are not atomic, and the shared static gets corrupted.
 Xapian::Query match_all();
 
-// True for the common English words ignored at query time and in related-term choice.
-bool is_stopword(const std::string& word);
-
 // "Did you mean": `text` (already case-folded) with each word that is in no document of
 // `db` replaced by the spelling dictionary's suggestion; empty when there is nothing to
 // correct. Words Xapian's own correction would change although they exist are left alone,
