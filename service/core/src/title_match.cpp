@@ -89,7 +89,7 @@ bool may_hold_slip(const std::vector<std::string>& words, const Xapian::Database
 // (Exact), its words but small ones (SmallWords) and, from kMinPrefixWords words on, the
 // first kCandidates titles in key order that start with its words (Prefix). A few term
 // lookups and one short walk of the term list: at a million articles a match over the
-// title words cost a tenth of a search. Among titles sharing a key, those whose title
+// title words cost an eighth of a search. Among titles sharing a key, those whose title
 // words weigh most come first, as in titles_near(). Empty when no key is held.
 Xapian::Query titles_keyed(const std::vector<std::string>& words, const Xapian::Database& db,
                            bool unfinished) {
