@@ -415,12 +415,15 @@ def check_updates_shipped_as_changes(top, serving):
     changes = os.path.getsize(os.path.join(top.origin, last + ".changes.tar"))
     check("an update's change log is a small fraction of its generation",
           changes * 20 < whole, f"{changes} of {whole} bytes")
-    replayed = []
-    for n in (1, 2):
+    def pull_log(n):
         with open(os.path.join(top.root, f"pull{n}.log"), errors="replace") as f:
-            text = f.read()
-        replayed.append(all(f"switched to {g} (replayed its change log)" in text
-                            for g in generations))
+            return f.read()
+
+    # A pull logs how it switched just after the node's CURRENT changed: wait for the line.
+    wait_for(lambda: all(f"switched to {last}" in pull_log(n) for n in (1, 2)),
+             f"both pulls to log their switch to {last}")
+    replayed = [all(f"switched to {g} (replayed its change log)" in pull_log(n)
+                    for g in generations) for n in (1, 2)]
     check("both nodes took both updates by replaying their change logs", all(replayed), replayed)
     same = True
     for q in QUERIES + ["zqupdateone", "zqupdatetwo"]:
